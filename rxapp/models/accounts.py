@@ -1,0 +1,97 @@
+"""Organizations, users and the tokens that sign them in (R-ACC-1..5)."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from rxapp.models.common import created_at_field
+
+
+class Role(StrEnum):
+    """What a user may do; checked by every handler (R-ACC-3)."""
+
+    ADMIN = "admin"  # everything, plus team invites and settings
+    ORGANIZER = "organizer"  # participants, interactions, reviews, events
+    PARTNER = "partner"  # a partner company's sales contact: its own meetings only
+    AGENT = "agent"  # team member served interactions by attributes
+    TEAM_LEADER = "team_leader"  # leads agents
+    QUALITY_ASSESSOR = "quality_assessor"  # reviews agents' work
+
+
+class Module(StrEnum):
+    """Product modules an organization's plan can include (R-ACC-5)."""
+
+    INTERACTIONS = "interactions"  # participants and assessments
+    REVIEWS = "reviews"  # customer review invitations
+    MEETINGS = "meetings"  # business meetings at events
+    TEAM = "team"  # team invitations and members
+
+
+class TokenPurpose(StrEnum):
+    """What a one-time token may be exchanged for."""
+
+    PASSWORD_RESET = "password_reset"  # emailed link that sets a new password
+    LOGIN_TICKET = "login_ticket"  # short-lived ticket swapped for the session cookie
+
+
+class Organization(SQLModel, table=True):
+    """A tenant: every other row belongs to exactly one organization."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    slug: str = Field(max_length=80, unique=True, index=True)
+    timezone: str = Field(default="Europe/Stockholm", max_length=64)
+    default_language: str = Field(default="en", max_length=5)
+    sender_name: str = Field(default="", max_length=200)
+    # The plan (R-ACC-5): modules, bought interactions, limits and options.
+    modules: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    interactions_bought: int = Field(default=0)
+    max_interactions_per_participant: int = Field(default=3)
+    reports_included: bool = Field(default=True)
+    reminders_default: bool = Field(default=False)
+    created_at: datetime = created_at_field()
+
+
+class User(SQLModel, table=True):
+    """A person who signs in with email and password."""
+
+    __table_args__ = (UniqueConstraint("email", name="uq_user_email"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    email: str = Field(max_length=254)
+    full_name: str = Field(default="", max_length=200)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default=Role.ORGANIZER.value, max_length=32)
+    language: str = Field(default="en", max_length=5)
+    is_active: bool = Field(default=True)
+    created_at: datetime = created_at_field()
+
+
+class AuthSession(SQLModel, table=True):
+    """A signed-in browser; only the SHA-256 of its random token is stored."""
+
+    __tablename__ = "auth_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = created_at_field()
+    last_seen_at: datetime
+    expires_at: datetime  # absolute end, whatever the activity
+
+
+class OneTimeToken(SQLModel, table=True):
+    """A single-use, expiring token (password reset, login ticket), hashed at rest."""
+
+    __tablename__ = "one_time_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    purpose: str = Field(max_length=32)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = created_at_field()
+    expires_at: datetime
+    used_at: datetime | None = None

@@ -1,0 +1,63 @@
+"""One settings object for the whole app, read from the environment.
+
+It imports nothing of ``rxapp`` so that every layer (and the standalone
+scheduler process) can use it.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field maps to an upper-case environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # Database: SQLite file by default, PostgreSQL through DATABASE_URL.
+    database_url: str = Field(default=f"sqlite:///{PROJECT_ROOT / 'beckon.db'}")
+
+    # Where the app is reached by people opening links from emails.
+    base_url: str = "http://localhost:3000"
+
+    # SMTP relay; with no host, mail goes to the built-in mailbox.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_tls: bool = False
+    smtp_timeout_seconds: float = 30.0
+    smtp_max_connections: int = 4
+    mail_from: str = "Beckon <no-reply@beckon.example>"
+
+    # Sessions and tokens.
+    session_idle_minutes: int = 12 * 60
+    session_max_days: int = 30
+    password_reset_minutes: int = 60
+    login_ticket_seconds: int = 60
+    secure_cookies: bool = False
+
+    # Scheduler.
+    scheduler_enabled: bool = True
+    scheduler_poll_seconds: float = 1.0
+    scheduler_batch_size: int = 100
+    scheduler_lease_seconds: int = 120
+
+    # Demo data on an empty database.
+    seed_demo: bool = True
+
+    @property
+    def mailbox_mode(self) -> bool:
+        """Whether mail goes to the built-in mailbox instead of an SMTP server."""
+        return not self.smtp_host
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings (cached; tests clear the cache)."""
+    return Settings()
