@@ -1,0 +1,45 @@
+"""Every path of the app, in one place; no path literal elsewhere."""
+
+from urllib.parse import urlencode
+
+from rxapp.settings import get_settings
+
+HOME = "/"
+LOGIN = "/login"
+FORGOT = "/forgot"
+RESET = "/reset/[token]"
+FORBIDDEN = "/forbidden"
+PARTICIPANTS = "/participants"
+REVIEWS = "/reviews"
+EVENTS = "/events"
+TEAM = "/team"
+SETTINGS = "/settings"
+MAILBOX = "/mailbox"
+
+# Backend endpoints (Starlette routes mounted beside the Reflex event socket).
+API_SESSION_CLAIM = "/api/session/claim"
+API_SESSION_END = "/api/session/end"
+API_HEALTH = "/api/health"
+
+SESSION_COOKIE = "beckon_session"
+
+
+def reset_path(token: str) -> str:
+    """Path of the page that sets a new password with a reset token."""
+    return f"/reset/{token}"
+
+
+def reset_url(token: str) -> str:
+    """Absolute link to the reset page, for emails."""
+    return get_settings().base_url.rstrip("/") + reset_path(token)
+
+
+def claim_url(api_origin: str, *, ticket: str, next_url: str) -> str:
+    """Backend URL that swaps a login ticket for the HttpOnly session cookie."""
+    query = urlencode({"ticket": ticket, "next": next_url})
+    return f"{api_origin.rstrip('/')}{API_SESSION_CLAIM}?{query}"
+
+
+def end_session_url(api_origin: str, *, next_url: str) -> str:
+    """Backend URL that clears the session cookie and returns to ``next_url``."""
+    return f"{api_origin.rstrip('/')}{API_SESSION_END}?{urlencode({'next': next_url})}"

@@ -1,0 +1,38 @@
+"""Builds the Reflex app: every page with its route and on_load, the API, the scheduler."""
+
+import reflex as rx
+
+from rxapp import routes
+from rxapp.api import build_api
+from rxapp.pages.auth import forgot_page, login_page, reset_page
+from rxapp.pages.home import coming_soon_page, forbidden_page, home_page
+from rxapp.states.auth import ForgotState, LoginState, ResetState
+from rxapp.states.base import AppState
+
+app = rx.App(
+    api_transformer=build_api(),
+    html_lang="en",
+    head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+)
+
+# Public pages.
+app.add_page(login_page, route=routes.LOGIN, title="Beckon",
+             on_load=[AppState.enter_public, LoginState.load])
+app.add_page(forgot_page, route=routes.FORGOT, title="Beckon",
+             on_load=[AppState.enter_public, ForgotState.load])
+app.add_page(reset_page, route=routes.RESET, title="Beckon",
+             on_load=[AppState.enter_public, ResetState.load])
+
+# Signed-in pages.
+app.add_page(home_page, route=routes.HOME, title="Beckon", on_load=AppState.enter_signed_in)
+app.add_page(forbidden_page, route=routes.FORBIDDEN, title="Beckon",
+             on_load=AppState.enter_signed_in)
+for _route, _guard in (
+    (routes.PARTICIPANTS, AppState.enter_staff),
+    (routes.REVIEWS, AppState.enter_staff),
+    (routes.EVENTS, AppState.enter_events),
+    (routes.TEAM, AppState.enter_admin),
+    (routes.SETTINGS, AppState.enter_admin),
+    (routes.MAILBOX, AppState.enter_admin),
+):
+    app.add_page(coming_soon_page, route=_route, title="Beckon", on_load=_guard)
