@@ -29,9 +29,16 @@ def _engine_for(url: str) -> Engine:
 
 
 @lru_cache
+def _cached_engine(url: str) -> Engine:
+    return _engine_for(url)
+
+
 def get_engine(url: str | None = None) -> Engine:
     """Return the engine for ``url`` (default: the configured database), created once."""
-    return _engine_for(url or get_settings().database_url)
+    return _cached_engine(url or get_settings().database_url)
+
+
+get_engine.cache_clear = _cached_engine.cache_clear  # type: ignore[attr-defined]
 
 
 @contextmanager

@@ -6,8 +6,10 @@ from rxapp import routes
 from rxapp.api import build_api
 from rxapp.pages.auth import forgot_page, login_page, reset_page
 from rxapp.pages.home import coming_soon_page, forbidden_page, home_page
+from rxapp.pages.settings import settings_page
 from rxapp.states.auth import ForgotState, LoginState, ResetState
 from rxapp.states.base import AppState
+from rxapp.states.settings import SettingsState
 
 app = rx.App(
     api_transformer=build_api(),
@@ -27,12 +29,13 @@ app.add_page(reset_page, route=routes.RESET, title="Beckon",
 app.add_page(home_page, route=routes.HOME, title="Beckon", on_load=AppState.enter_signed_in)
 app.add_page(forbidden_page, route=routes.FORBIDDEN, title="Beckon",
              on_load=AppState.enter_signed_in)
+app.add_page(settings_page, route=routes.SETTINGS, title="Beckon",
+             on_load=[AppState.enter_admin, SettingsState.load])
 for _route, _guard in (
     (routes.PARTICIPANTS, AppState.enter_staff),
     (routes.REVIEWS, AppState.enter_staff),
     (routes.EVENTS, AppState.enter_events),
     (routes.TEAM, AppState.enter_admin),
-    (routes.SETTINGS, AppState.enter_admin),
     (routes.MAILBOX, AppState.enter_admin),
 ):
     app.add_page(coming_soon_page, route=_route, title="Beckon", on_load=_guard)

@@ -1,0 +1,58 @@
+# Beckon: `make run` serves the app, `make test` runs every test. Both set up what they need.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+TOOLS := $(CURDIR)/.tools/node_modules/.bin
+export PATH := $(TOOLS):$(CURDIR)/$(VENV)/bin:$(PATH)
+# Reflex's own bun installer downloads from the internet; use the one from the npm registry.
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_TELEMETRY_ENABLED := false
+BUN_VERSION := 1.4.5
+PYTHON ?= python3
+
+.PHONY: setup run test test-fast worker lint bench-send bench-participants chromium clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@
+
+$(TOOLS)/bun:
+	@if command -v bun >/dev/null 2>&1 && [ "$$(command -v bun)" != "$(TOOLS)/bun" ]; then \
+		mkdir -p $(TOOLS) && ln -sf "$$(command -v bun)" $(TOOLS)/bun; \
+	else \
+		npm install --silent --no-audit --no-fund --prefix .tools bun@$(BUN_VERSION); \
+	fi
+
+setup: $(VENV)/.installed $(TOOLS)/bun
+
+chromium:
+	@bash scripts/ensure_chromium.sh
+
+run: setup
+	reflex db migrate
+	$(PY) -m rxapp.seed
+	reflex run
+
+worker: setup
+	$(PY) -m rxapp.scheduler
+
+test: setup chromium
+	$(PY) -m pytest tests/unit tests/integration -q -p no:cacheprovider
+	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
+
+test-fast: setup
+	$(PY) -m pytest tests/unit tests/integration -q
+
+lint: setup
+	$(VENV)/bin/ruff check rxapp tests scripts benchmarks
+
+bench-send: setup
+	$(PY) -m benchmarks.bench_send
+
+bench-participants: setup
+	$(PY) -m benchmarks.bench_participants
+
+clean:
+	rm -rf .web .states beckon.db

@@ -1,0 +1,75 @@
+"""Shared fixtures: fresh migrated databases, the app pointed at them, a fixed clock."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlmodel import Session
+
+from rxapp import clock, db
+from rxapp.settings import get_settings
+from tests.dbs import PostgresFactory, SqliteFactory, postgres_url
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def sqlite_factory(tmp_path_factory: pytest.TempPathFactory) -> SqliteFactory:
+    return SqliteFactory(tmp_path_factory.mktemp("sqlite"))
+
+
+@pytest.fixture(scope="session")
+def postgres_factory() -> Iterator[PostgresFactory | None]:
+    url = postgres_url()
+    if url is None:
+        yield None
+        return
+    factory = PostgresFactory(url)
+    yield factory
+    factory.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, sqlite_factory: SqliteFactory) -> Iterator[str]:
+    """A fresh migrated database; every test using it runs on SQLite and PostgreSQL."""
+    if request.param == "sqlite":
+        url = sqlite_factory.new()
+    else:
+        factory = request.getfixturevalue("postgres_factory")
+        if factory is None:
+            pytest.skip("no PostgreSQL on 127.0.0.1:5432 and TEST_DATABASE_URL not set")
+        url = factory.new()
+    yield url
+    # Close the pool, so per-test databases do not pile up open connections.
+    db.get_engine(url).dispose()
+
+
+@pytest.fixture
+def sqlite_url(sqlite_factory: SqliteFactory) -> str:
+    """A fresh migrated SQLite database, for tests that need only one kind."""
+    return sqlite_factory.new()
+
+
+@pytest.fixture
+def session(db_url: str) -> Iterator[Session]:
+    with Session(db.get_engine(db_url), expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[clock.FrozenClock]:
+    """The app clock stands still at START until the test moves it."""
+    fc = clock.FrozenClock(START)
+    clock.install(fc)
+    yield fc
+    clock.install(None)
+
+
+@pytest.fixture
+def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point the whole app (settings, engine) at the test database."""
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("SMTP_HOST", "")
+    get_settings.cache_clear()
+    yield db_url
+    get_settings.cache_clear()
