@@ -16,6 +16,7 @@ class FrozenClock:
 
     Args:
         start: The initial aware datetime.
+
     """
 
     def __init__(self, start: datetime) -> None:

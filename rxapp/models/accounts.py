@@ -32,7 +32,7 @@ class Module(StrEnum):
 class TokenPurpose(StrEnum):
     """What a one-time token may be exchanged for."""
 
-    PASSWORD_RESET = "password_reset"  # emailed link that sets a new password
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - emailed link that sets a new password
     LOGIN_TICKET = "login_ticket"  # short-lived ticket swapped for the session cookie
 
 

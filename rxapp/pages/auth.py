@@ -33,6 +33,7 @@ def login_page() -> rx.Component:
                 width="100%",
             ),
             on_submit=LoginState.submit,
+            no_validate=True,
             reset_on_submit=False,
             width="100%",
         ),
@@ -59,6 +60,7 @@ def forgot_page() -> rx.Component:
                     width="100%",
                 ),
                 on_submit=ForgotState.submit,
+                no_validate=True,
                 width="100%",
             ),
         ),
@@ -87,6 +89,7 @@ def reset_page() -> rx.Component:
             width="100%",
         ),
         on_submit=ResetState.submit,
+        no_validate=True,
         width="100%",
     )
     return public_shell(

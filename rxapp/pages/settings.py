@@ -73,6 +73,7 @@ def settings_page() -> rx.Component:
                         width="100%",
                     ),
                     on_submit=SettingsState.save,
+                    no_validate=True,
                     reset_on_submit=False,
                 ),
             ),

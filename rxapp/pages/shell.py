@@ -77,12 +77,9 @@ def top_bar() -> rx.Component:
     return rx.box(
         rx.hstack(
             _brand(),
-            rx.hstack(
-                rx.foreach(AppState.nav, _nav_link),
-                spacing="5",
-                align="center",
-                display=["none", "none", "flex"],
-                as_="nav",
+            rx.el.nav(
+                rx.hstack(rx.foreach(AppState.nav, _nav_link), spacing="5", align="center"),
+                display=["none", "none", "block"],
                 aria_label=tr("nav.module"),
             ),
             rx.spacer(),

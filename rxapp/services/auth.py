@@ -234,6 +234,7 @@ def reset_password(session: Session, *, token: str, new_password: str, now: date
 
     Raises:
         DomainError: ``error.reset_link_invalid`` or a password rule's key.
+
     """
     problem = password_problem(new_password or "")
     if problem:

@@ -37,6 +37,7 @@ def seed_demo(session: Session, *, now: datetime) -> bool:
 
     Returns:
         True when the demo was created, False when data already existed.
+
     """
     if session.exec(select(Organization.id).limit(1)).first() is not None:
         return False

@@ -65,6 +65,7 @@ def update_profile(
     Raises:
         NotAllowed: the user is not an admin.
         DomainError: a value is invalid (its ``field`` says which).
+
     """
     if principal.role != Role.ADMIN.value:
         raise NotAllowed()

@@ -54,7 +54,8 @@ def test_r_acc_1_login_ticket_expires_within_a_minute(session):
     user = make_user(session, org)
     ticket = auth.issue_login_ticket(session, user_id=user.id, now=START)
     session.commit()
-    assert auth.redeem_login_ticket(session, ticket=ticket, now=START + timedelta(minutes=2)) is None
+    later = START + timedelta(minutes=2)
+    assert auth.redeem_login_ticket(session, ticket=ticket, now=later) is None
 
 
 def test_r_acc_1_session_resolves_then_expires_after_inactivity(session):
@@ -103,7 +104,7 @@ def test_r_acc_1_end_session_stops_token(session):
 
 def test_r_acc_2_reset_token_hashed_single_use_and_expires_in_an_hour(session):
     org = make_org(session)
-    user = make_user(session, org, email="bo@example.com")
+    make_user(session, org, email="bo@example.com")
     req = auth.request_password_reset(session, email="bo@example.com", now=START)
     session.commit()
     row = session.exec(

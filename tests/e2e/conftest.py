@@ -1,0 +1,161 @@
+"""The running app for browser tests: production build, own database, real SMTP.
+
+The app runs as `reflex run --env prod --single-port` in a subprocess, the way it
+runs for users, on a free port, with a temporary SQLite database migrated by
+Alembic and the demo data seeded, and with an aiosmtpd server on loopback as its
+SMTP relay. Playwright drives Debian's Chromium.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from rxapp import db
+from tests.smtp import SmtpServer
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+
+
+def chromium_path() -> str | None:
+    """The system Chromium, or None to let Playwright use its own."""
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "/usr/bin/chromium",
+                      "/usr/bin/chromium-browser", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveApp:
+    """Where the app under test answers, and what backs it."""
+
+    url: str
+    database_url: str
+    smtp: SmtpServer
+    log_path: Path
+
+    def log_tail(self, lines: int = 60) -> str:
+        """The end of the app's output, for failure messages."""
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_app(
+    tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpServer
+) -> Iterator[LiveApp]:
+    workdir = tmp_path_factory.mktemp("app")
+    database_url = f"sqlite:///{workdir / 'e2e.db'}"
+    port = _free_port()
+    url = f"http://localhost:{port}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "BASE_URL": url,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_server.port),
+        "SMTP_STARTTLS": "false",
+        "SCHEDULER_POLL_SECONDS": "0.3",
+        "REFLEX_API_URL": url,
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{Path(sys.executable).parent}:"
+        + os.environ.get("PATH", ""),
+    }
+    db.upgrade(database_url)
+    subprocess.run([sys.executable, "-m", "rxapp.seed"], env=env, cwd=ROOT, check=True,
+                   capture_output=True)
+    log_path = workdir / "app.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
+             "--frontend-port", str(port), "--backend-port", str(port)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    app = LiveApp(url=url, database_url=database_url, smtp=smtp_server, log_path=log_path)
+    try:
+        _wait_until_up(app, proc, timeout=420)
+        yield app
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _wait_until_up(app: LiveApp, proc: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"app exited with {proc.returncode}:\n{app.log_tail()}")
+        try:
+            for path in ("/api/health", "/login"):
+                with urllib.request.urlopen(app.url + path, timeout=2) as resp:  # noqa: S310
+                    if resp.status != 200:
+                        raise OSError(resp.status)
+            return
+        except OSError:
+            time.sleep(1)
+    raise RuntimeError(f"app did not start in {timeout}s:\n{app.log_tail()}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_app: LiveApp) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=live_app.url)
+    context.set_default_timeout(15000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser, live_app: LiveApp) -> Iterator[Page]:
+    """A phone-sized page (390 x 844)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_app.url,
+                                  is_mobile=True, has_touch=True)
+    context.set_default_timeout(15000)
+    pg = context.new_page()
+    yield pg
+    context.close()
