@@ -64,7 +64,7 @@ def forgot_page() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.link(tr("forgot.back"), href=routes.LOGIN, size="2", margin_top="4",
+        rx.link(tr("forgot.back"), href=routes.LOGIN, size="2", margin_top="16px",
                 display="block"),
     )
 

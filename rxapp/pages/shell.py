@@ -48,6 +48,7 @@ def _nav_link(item: rx.Var) -> rx.Component:
         underline=rx.cond(active, "always", "hover"),
         color_scheme=rx.cond(active, "indigo", "gray"),
         high_contrast=True,
+        white_space="nowrap",
     )
 
 
@@ -83,8 +84,8 @@ def top_bar() -> rx.Component:
                 aria_label=tr("nav.module"),
             ),
             rx.spacer(),
-            rx.text(AppState.org_name, color_scheme="gray", size="2",
-                    display=["none", "none", "block"]),
+            rx.text(AppState.org_name, color_scheme="gray", size="2", white_space="nowrap",
+                    display=["none", "none", "none", "none", "block"]),
             lang_switcher(),
             rx.button(
                 tr("nav.sign_out"), on_click=AppState.sign_out, variant="outline", size="2",
