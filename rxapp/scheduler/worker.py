@@ -103,10 +103,13 @@ def claim_due(
         # SQLite drops this clause; its single writer plus the CAS below is enough.
         .with_for_update(skip_locked=True)
     )
+    # A materialized CTE runs the locking SELECT exactly once; as an IN-subquery PostgreSQL
+    # may re-run it during the UPDATE and claim more than `limit` rows.
+    due_cte = due.cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
     stmt = (
         update(OUTBOX)
         # Compare-and-set: only rows still scheduled when the write happens.
-        .where(OUTBOX.c.id.in_(due.scalar_subquery()), OUTBOX.c.state == SCHEDULED)
+        .where(OUTBOX.c.id.in_(select(due_cte.c.id)), OUTBOX.c.state == SCHEDULED)
         .values(
             state=SENDING,
             claim_token=token,
