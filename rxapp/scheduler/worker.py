@@ -212,6 +212,14 @@ class Worker:
         self.retry_policy = retry_policy or RetryPolicy()
         self.batch_size = self.settings.scheduler_batch_size
         self.lease_seconds = float(self.settings.scheduler_lease_seconds)
+        floor = 2 * self.settings.smtp_timeout_seconds + LEASE_SAFETY_SECONDS
+        if self.lease_seconds < floor:
+            # A lease shorter than one SMTP conversation would release every claim unsent.
+            logger.warning(
+                "scheduler lease shorter than the SMTP timeout allows; raised",
+                extra={"configured": self.lease_seconds, "used": floor},
+            )
+            self.lease_seconds = floor
         self.worker_id = uuid.uuid4().hex[:8]
         self.connections = max(1, getattr(transport, "max_connections", 1))
         # SQLite has one writer: one DB thread avoids lock waits between our own threads.

@@ -55,9 +55,10 @@ def test_r_int_10_cancel_messages_of_an_entity(engine, org):
             make_message(s, organization_id=org.id, now=T0, kind=kind, entity_id=1)
         make_message(s, organization_id=org.id, now=T0, entity_id=2)
         s.commit()
-        assert cancel_messages(
-            s, entity_type="interaction", entity_id=1, kinds=["reminder"], now=T0
-        ) == 2
+        assert (
+            cancel_messages(s, entity_type="interaction", entity_id=1, kinds=["reminder"], now=T0)
+            == 2
+        )
         assert cancel_messages(s, entity_type="interaction", entity_id=1, now=T0) == 1
         s.commit()
         rows = list_messages_for(s, organization_id=org.id, entity_type="interaction", entity_id=1)
@@ -81,11 +82,19 @@ def test_r_plus_4_status_log_is_per_organization_and_oldest_first(engine, org):
                 now=T0 + timedelta(minutes=[2, 1, 3][i]),
             )
         record_status(
-            s, organization_id=intruder.id, entity_type="review", entity_id=3, event="revoked", now=T0
+            s,
+            organization_id=intruder.id,
+            entity_type="review",
+            entity_id=3,
+            event="revoked",
+            now=T0,
         )
         s.commit()
         log = get_status_log(s, organization_id=org.id, entity_type="review", entity_id=3)
         assert [r.event for r in log] == ["scheduled", "sent", "opened"]
-        assert list_messages_for(
-            s, organization_id=intruder.id, entity_type="interaction", entity_id=1
-        ) == []
+        assert (
+            list_messages_for(
+                s, organization_id=intruder.id, entity_type="interaction", entity_id=1
+            )
+            == []
+        )

@@ -35,7 +35,9 @@ def _state(engine, msg_id):
         return s.get(OutboxMessage, msg_id)
 
 
-async def test_r_msg_2_delivered_with_headers_and_both_parts(engine, org, smtp, smtp_settings, clock):
+async def test_r_msg_2_delivered_with_headers_and_both_parts(
+    engine, org, smtp, smtp_settings, clock
+):
     msg = _one(
         engine,
         org,
@@ -184,9 +186,7 @@ async def test_r_msg_3_partial_recipient_refusal_is_handled_per_code(smtp, smtp_
     email.set_content("hi")
     transport = SmtpTransport(smtp_settings)
     result = await transport.send(email)
-    assert result.accepted and result.refused == {
-        "gone@example.com": (550, "5.1.1 No such user")
-    }
+    assert result.accepted and result.refused == {"gone@example.com": (550, "5.1.1 No such user")}
     smtp.handler.refuse_rcpt["ok@example.com"] = "450 4.2.1 Mailbox busy"
     result = await transport.send(email)
     await transport.aclose()
@@ -213,7 +213,9 @@ async def test_r_msg_3_connections_are_reused(smtp, smtp_settings):
     assert len(set(sessions)) == 1
 
 
-async def test_r_msg_4_mailbox_transport_stores_each_message_once(engine, org, smtp_settings, clock):
+async def test_r_msg_4_mailbox_transport_stores_each_message_once(
+    engine, org, smtp_settings, clock
+):
     msg = _one(engine, org, recipient_name="<b>Bo</b>")
     worker = _worker(engine, smtp_settings, clock, transport=MailboxTransport(engine))
     assert (await worker.run_once()).sent == 1

@@ -62,7 +62,7 @@ def test_r_plus_1_zone_is_recipient_else_organization_else_utc():
     assert resolve_zone("America/New_York", "Europe/Berlin").key == "America/New_York"
     assert resolve_zone(None, "Europe/Berlin").key == "Europe/Berlin"
     assert resolve_zone("Not/AZone", "Europe/Berlin").key == "Europe/Berlin"
-    assert resolve_zone("", "../etc") .key == "UTC"
+    assert resolve_zone("", "../etc").key == "UTC"
 
 
 def test_r_rev_3_next_local_time_is_strictly_after():
