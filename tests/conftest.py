@@ -1,4 +1,5 @@
-"""Shared fixtures: fresh migrated databases, the app pointed at them, a fixed clock."""
+"""Shared fixtures: fresh migrated databases (SQLite, and PostgreSQL when it answers), the
+app pointed at them, a pinned clock, and a real SMTP server on loopback."""
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -6,11 +7,15 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session
 
-from rxapp import clock, db
-from rxapp.settings import get_settings
+from rxapp import clock as app_clock
+from rxapp import db
+from rxapp.settings import Settings, get_settings
 from tests.dbs import PostgresFactory, SqliteFactory, postgres_url
+from tests.factories import make_organization
+from tests.smtp_server import SmtpServer
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+T0 = START
 
 
 @pytest.fixture(scope="session")
@@ -57,12 +62,12 @@ def session(db_url: str) -> Iterator[Session]:
 
 
 @pytest.fixture
-def frozen_clock() -> Iterator[clock.FrozenClock]:
+def frozen_clock() -> Iterator[app_clock.FrozenClock]:
     """The app clock stands still at START until the test moves it."""
-    fc = clock.FrozenClock(START)
-    clock.install(fc)
+    fc = app_clock.FrozenClock(START)
+    app_clock.install(fc)
     yield fc
-    clock.install(None)
+    app_clock.install(None)
 
 
 @pytest.fixture
@@ -73,3 +78,55 @@ def app_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     get_settings.cache_clear()
     yield db_url
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def pg_url(postgres_factory: PostgresFactory | None) -> Iterator[str]:
+    """A fresh PostgreSQL database (for PostgreSQL-only tests)."""
+    if postgres_factory is None:
+        pytest.skip("no PostgreSQL on 127.0.0.1:5432 and TEST_DATABASE_URL not set")
+    url = postgres_factory.new()
+    yield url
+    db.get_engine(url).dispose()
+
+
+@pytest.fixture
+def engine(db_url: str):
+    return db.get_engine(db_url)
+
+
+@pytest.fixture
+def org(engine):
+    with Session(engine, expire_on_commit=False) as s:
+        organization = make_organization(s, name="Acme & Co")
+        s.commit()
+        return organization
+
+
+@pytest.fixture
+def clock() -> Iterator[app_clock.FrozenClock]:
+    frozen = app_clock.FrozenClock(T0)
+    app_clock.install(frozen)
+    yield frozen
+    app_clock.install(None)
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_settings(smtp: SmtpServer, db_url: str) -> Settings:
+    return Settings(
+        _env_file=None,
+        database_url=db_url,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        smtp_timeout_seconds=5,
+        smtp_max_connections=4,
+        scheduler_batch_size=100,
+        scheduler_lease_seconds=60,
+    )

@@ -2,11 +2,14 @@
 
 import itertools
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
 from rxapp import clock
 from rxapp.models import Module, Organization, Role, User
+from rxapp.models.outbox import OutboxMessage
+from rxapp.services.outbox import schedule_message
 from rxapp.services.passwords import hash_password
 
 _seq = itertools.count(1)
@@ -54,3 +57,63 @@ def make_user(
     session.add(user)
     session.commit()
     return user
+
+
+def make_organization(session: Session, **overrides: Any) -> Organization:
+    n = next(_seq)
+    values: dict[str, Any] = {"name": f"Org {n}", "slug": f"org-{n}", "modules": []}
+    values.update(overrides)
+    org = Organization(**values)
+    session.add(org)
+    session.flush()
+    return org
+
+
+def make_message(
+    session: Session, *, organization_id: int, now: datetime, **overrides: Any
+) -> OutboxMessage:
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "recipient": f"person{n}@example.com",
+        "recipient_name": f"Person {n}",
+        "kind": "test_message",
+        "language": "en",
+        "context": {"note": f"note {n}"},
+        "due_at": now,
+        "idempotency_key": f"test:{n}",
+        "entity_type": "interaction",
+        "entity_id": n,
+    }
+    values.update(overrides)
+    return schedule_message(session, organization_id=organization_id, now=now, **values)
+
+
+def bulk_messages(engine, *, organization_id: int, now: datetime, count: int, prefix: str):
+    """Insert many due messages quickly (Core executemany), returning their Message-IDs."""
+    from sqlalchemy import insert
+
+    from rxapp.services.outbox import make_message_id
+
+    rows = []
+    for i in range(count):
+        rows.append(
+            {
+                "organization_id": organization_id,
+                "recipient": f"{prefix}{i}@example.com",
+                "recipient_name": f"Bulk {i}",
+                "kind": "test_message",
+                "language": "en",
+                "template": "test_message",
+                "context": {"note": str(i)},
+                "due_at": now,
+                "state": "scheduled",
+                "attempts": 0,
+                "last_error": "",
+                "idempotency_key": f"{prefix}:{i}",
+                "message_id": make_message_id("beckon.test"),
+                "created_at": now,
+            }
+        )
+    with engine.begin() as conn:
+        conn.execute(insert(OutboxMessage.__table__), rows)
+    return [r["message_id"] for r in rows]

@@ -10,15 +10,27 @@ from rxapp.models.accounts import (
     User,
 )
 from rxapp.models.common import LANGUAGES, Language
+from rxapp.models.outbox import (
+    MailboxMessage,
+    MessageState,
+    OutboxMessage,
+    StatusEvent,
+    StatusKind,
+)
 
 __all__ = [
     "LANGUAGES",
     "AuthSession",
     "Language",
+    "MailboxMessage",
+    "MessageState",
     "Module",
     "OneTimeToken",
     "Organization",
+    "OutboxMessage",
     "Role",
+    "StatusEvent",
+    "StatusKind",
     "TokenPurpose",
     "User",
 ]

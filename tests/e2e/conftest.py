@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from rxapp import db
-from tests.smtp import SmtpServer
+from tests.smtp_server import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [

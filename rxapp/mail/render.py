@@ -1,0 +1,193 @@
+"""Render an outbox message into a MIME email: text + HTML, per kind and language.
+
+Templates live in ``templates/<kind>/<lang>/{subject.txt,body.txt,body.html}``; adding a
+folder adds a kind. HTML is autoescaped (a participant named ``<script>`` stays text);
+plain-text parts are not, since they are never interpreted as markup.
+"""
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, parseaddr
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from rxapp.clock import now as clock_now
+from rxapp.models.outbox import OutboxMessage
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+FALLBACK_LANGUAGE = "en"
+PARTS = ("subject.txt", "body.txt", "body.html")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file attached to an email (e.g. the meeting .ics)."""
+
+    filename: str
+    mime: str
+    content: bytes
+
+
+AttachmentHook = Callable[[OutboxMessage], list[Attachment]]
+_ATTACHMENT_HOOKS: dict[str, list[AttachmentHook]] = {}
+
+
+class UnknownKind(LookupError):
+    """No template folder exists for a message's kind; sending it can never succeed."""
+
+
+@lru_cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        # A missing variable is a template bug; fail loudly rather than send "Hello ,".
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+        auto_reload=False,
+    )
+
+
+def available_kinds() -> list[str]:
+    """Return every kind that has templates (the registry is the template folders)."""
+    return sorted(
+        p.name for p in TEMPLATES_DIR.iterdir() if p.is_dir() and not p.name.startswith("_")
+    )
+
+
+def template_language(kind: str, language: str) -> str:
+    """Return the language whose templates render ``kind``: ``language`` or English.
+
+    Raises:
+        UnknownKind: Neither the language nor English has templates for the kind.
+
+    """
+    for lang in (language, FALLBACK_LANGUAGE):
+        folder = TEMPLATES_DIR / kind / lang
+        if all((folder / part).is_file() for part in PARTS):
+            return lang
+    raise UnknownKind(kind)
+
+
+def register_attachment_hook(kind: str, hook: AttachmentHook) -> None:
+    """Let a kind add attachments computed at send time (e.g. a meeting's .ics).
+
+    Args:
+        kind: Message kind.
+        hook: ``hook(message) -> list[Attachment]``.
+
+    """
+    hooks = _ATTACHMENT_HOOKS.setdefault(kind, [])
+    if hook not in hooks:
+        hooks.append(hook)
+
+
+def _context_attachments(context: dict[str, Any]) -> list[Attachment]:
+    # Context is JSON, so binary content travels base64-encoded; text may travel as is.
+    found = []
+    for item in context.get("attachments") or []:
+        if "content_b64" in item:
+            content = base64.b64decode(item["content_b64"])
+        else:
+            content = str(item.get("content", "")).encode("utf-8")
+        found.append(
+            Attachment(
+                filename=item["filename"],
+                mime=item.get("mime", "application/octet-stream"),
+                content=content,
+            )
+        )
+    return found
+
+
+def _one_line(text: str) -> str:
+    # Headers must not contain line breaks (header injection); collapse all whitespace.
+    return " ".join(text.split())
+
+
+def render_parts(*, kind: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """Render subject, text and HTML of a kind in a language (English if missing).
+
+    Args:
+        kind: Template folder.
+        language: Wanted language.
+        context: Template variables.
+
+    Returns:
+        ``(subject, text, html)``.
+
+    """
+    lang = template_language(kind, language)
+    env = _environment()
+    values = {"language": lang, **context}
+    subject = _one_line(env.get_template(f"{kind}/{lang}/subject.txt").render(values))
+    values["subject"] = subject
+    text = env.get_template(f"{kind}/{lang}/body.txt").render(values).strip() + "\n"
+    html = env.get_template(f"{kind}/{lang}/body.html").render(values)
+    return subject, text, html
+
+
+def render_message(
+    message: OutboxMessage,
+    *,
+    organization_name: str,
+    sender: str,
+    now: datetime | None = None,
+) -> EmailMessage:
+    """Build the email for an outbox message: multipart/alternative text + HTML.
+
+    Args:
+        message: The outbox row (kind, language, context, recipient, message_id).
+        organization_name: Shown as the From display name and in the layout.
+        sender: The configured sender, e.g. ``"Beckon <no-reply@beckon.example>"``;
+            its address is used with the organization's name.
+        now: Date header value (default: the app clock).
+
+    Returns:
+        The email, with attachments when the context or a kind hook gives some.
+
+    Raises:
+        UnknownKind: The kind has no templates.
+
+    """
+    context = dict(message.context or {})
+    context.setdefault("name", message.recipient_name)
+    context.setdefault("recipient_name", message.recipient_name)
+    context.setdefault("organization_name", organization_name)
+    attachments = _context_attachments(context)
+    context.pop("attachments", None)
+    subject, text, html = render_parts(
+        kind=message.template or message.kind, language=message.language, context=context
+    )
+
+    sender_name, sender_address = parseaddr(sender)
+    email = EmailMessage()
+    email["From"] = formataddr((_one_line(organization_name or sender_name), sender_address))
+    email["To"] = formataddr((_one_line(message.recipient_name), message.recipient))
+    email["Subject"] = subject
+    email["Date"] = format_datetime(now or clock_now())
+    # Stable across retries: a receiving server or client can spot a repeat.
+    email["Message-ID"] = message.message_id
+    email["Auto-Submitted"] = "auto-generated"
+    email.set_content(text)
+    email.add_alternative(html, subtype="html")
+
+    for hook in _ATTACHMENT_HOOKS.get(message.kind, ()):
+        attachments.extend(hook(message))
+    for item in attachments:
+        maintype, _, subtype = item.mime.partition("/")
+        email.add_attachment(
+            item.content,
+            maintype=maintype or "application",
+            subtype=subtype or "octet-stream",
+            filename=item.filename,
+        )
+    # Set last: adding attachments moves Content-* headers into the inner part.
+    email["Content-Language"] = message.language
+    return email

@@ -1,0 +1,333 @@
+"""Deliver rendered emails: SMTP through aiosmtplib, or the built-in mailbox (R-MSG-3/4).
+
+Only the scheduler calls these. ``send`` never raises for delivery problems: it returns
+a :class:`SendResult` saying whether the server accepted the message, refused it for now
+(retry) or refused it for good.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import getaddresses
+from enum import StrEnum
+from typing import Protocol
+
+import aiosmtplib
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from rxapp.clock import now as clock_now
+from rxapp.models.outbox import MailboxMessage, OutboxMessage
+from rxapp.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# A pooled connection idle longer than this is probed with NOOP before use: servers drop
+# idle clients, and a send on a dead socket would cost the message a retry delay.
+IDLE_PROBE_SECONDS = 10.0
+
+
+class SendOutcome(StrEnum):
+    """What the mail server said about one message."""
+
+    ACCEPTED = "accepted"  # taken for delivery (by at least one recipient)
+    TEMPORARY = "temporary"  # 4xx, lost connection, timeout: try again later
+    PERMANENT = "permanent"  # 5xx: will never be accepted as is
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """The outcome of one send, with the server's words for the log and the UI."""
+
+    outcome: SendOutcome
+    detail: str = ""
+    code: int | None = None
+    # Recipients the server refused while accepting others: {address: (code, text)}.
+    refused: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    @property
+    def accepted(self) -> bool:
+        """Whether the message was taken for delivery."""
+        return self.outcome is SendOutcome.ACCEPTED
+
+
+class Transport(Protocol):
+    """Anything that can deliver an email."""
+
+    max_connections: int
+
+    async def send(self, email: EmailMessage, *, outbox: OutboxMessage | None = None) -> SendResult:
+        """Deliver one email; never raises for delivery problems."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections."""
+        ...
+
+
+def classify_code(code: int, text: str) -> SendResult:
+    """Map an SMTP reply code to an outcome: 4xx temporary, 5xx (and others) permanent."""
+    detail = f"{code} {text}".strip()
+    if 400 <= code < 500:
+        return SendResult(SendOutcome.TEMPORARY, detail, code)
+    return SendResult(SendOutcome.PERMANENT, detail, code)
+
+
+def _recipients_of(email: EmailMessage) -> list[str]:
+    fields = email.get_all("To", []) + email.get_all("Cc", []) + email.get_all("Bcc", [])
+    return [addr for _name, addr in getaddresses(fields) if addr]
+
+
+def classify_partial(
+    recipients: list[str], errors: dict[str, aiosmtplib.SMTPResponse], reply: str
+) -> SendResult:
+    """Classify a send that returned without raising but may hold per-recipient refusals.
+
+    aiosmtplib returns normally when at least one recipient was accepted. The message is
+    then delivered (retrying would duplicate it for the accepted ones); the refusals are
+    kept in ``refused`` and the detail so the UI can show them.
+    """
+    refused = {addr: (resp.code, resp.message) for addr, resp in errors.items()}
+    if refused and len(refused) >= len(recipients):
+        # Defensive: every recipient refused without an exception. Temporary if any 4xx.
+        codes = [code for code, _ in refused.values()]
+        worst = min(codes, key=lambda c: 0 if 400 <= c < 500 else 1)
+        return SendResult(
+            SendOutcome.TEMPORARY if 400 <= worst < 500 else SendOutcome.PERMANENT,
+            "; ".join(f"{a}: {c} {t}" for a, (c, t) in refused.items()),
+            worst,
+            refused,
+        )
+    detail = reply
+    if refused:
+        detail = "accepted, but refused for " + "; ".join(
+            f"{a}: {c} {t}" for a, (c, t) in refused.items()
+        )
+    return SendResult(SendOutcome.ACCEPTED, detail, 250, refused)
+
+
+def classify_exception(exc: BaseException) -> SendResult:
+    """Map an aiosmtplib/network exception to an outcome.
+
+    Connection, authentication and TLS problems are temporary whatever their code: they
+    are about our server setup, not about this message, and must not fail every email.
+    """
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        refused = {r.recipient: (r.code, r.message) for r in exc.recipients}
+        temporary = any(400 <= code < 500 for code, _ in refused.values())
+        detail = "; ".join(f"{a}: {c} {t}" for a, (c, t) in refused.items())
+        code = next(iter(refused.values()))[0] if refused else None
+        return SendResult(
+            SendOutcome.TEMPORARY if temporary else SendOutcome.PERMANENT, detail, code, refused
+        )
+    if isinstance(
+        exc,
+        aiosmtplib.SMTPAuthenticationError
+        | aiosmtplib.SMTPConnectError
+        | aiosmtplib.SMTPConnectResponseError
+        | aiosmtplib.SMTPHeloError
+        | aiosmtplib.SMTPNotSupported,
+    ):
+        return SendResult(SendOutcome.TEMPORARY, f"{type(exc).__name__}: {exc}")
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return classify_code(exc.code, exc.message)
+    if isinstance(
+        exc,
+        aiosmtplib.SMTPServerDisconnected
+        | aiosmtplib.SMTPTimeoutError
+        | TimeoutError
+        | ConnectionError
+        | OSError,
+    ):
+        return SendResult(SendOutcome.TEMPORARY, f"{type(exc).__name__}: {exc}")
+    if isinstance(exc, ValueError):
+        # aiosmtplib validates addresses before sending: a malformed address never passes.
+        return SendResult(SendOutcome.PERMANENT, f"invalid message: {exc}")
+    return SendResult(SendOutcome.TEMPORARY, f"{type(exc).__name__}: {exc}")
+
+
+class _PooledConnection:
+    def __init__(self, client: aiosmtplib.SMTP) -> None:
+        self.client = client
+        self.last_used = 0.0
+
+
+class SmtpTransport:
+    """SMTP delivery with a small pool of reused connections.
+
+    At most ``settings.smtp_max_connections`` connections are open and busy at a time;
+    callers beyond that wait for a free one.
+
+    Args:
+        settings: SMTP host, port, TLS mode, credentials, timeout and pool size.
+
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self.max_connections = max(1, settings.smtp_max_connections)
+        self._idle: list[_PooledConnection] = []
+        self._slots = asyncio.Semaphore(self.max_connections)
+        self._closed = False
+
+    def _new_client(self) -> aiosmtplib.SMTP:
+        s = self._settings
+        return aiosmtplib.SMTP(
+            hostname=s.smtp_host,
+            port=s.smtp_port,
+            username=s.smtp_user or None,
+            password=s.smtp_password or None,
+            use_tls=s.smtp_tls,
+            # Explicit: STARTTLS when asked, never an opportunistic upgrade we did not ask for.
+            start_tls=bool(s.smtp_starttls) and not s.smtp_tls,
+            timeout=s.smtp_timeout_seconds,
+        )
+
+    async def _checkout(self) -> _PooledConnection:
+        while self._idle:
+            conn = self._idle.pop()
+            if not conn.client.is_connected:
+                continue
+            if time.monotonic() - conn.last_used > IDLE_PROBE_SECONDS:
+                try:
+                    await conn.client.noop()
+                except (aiosmtplib.SMTPException, OSError, TimeoutError):
+                    await self._discard(conn)
+                    continue
+            return conn
+        conn = _PooledConnection(self._new_client())
+        await conn.client.connect()
+        return conn
+
+    async def _discard(self, conn: _PooledConnection) -> None:
+        with contextlib.suppress(Exception):
+            conn.client.close()
+
+    def _release(self, conn: _PooledConnection) -> None:
+        if self._closed or not conn.client.is_connected:
+            with contextlib.suppress(Exception):
+                conn.client.close()
+            return
+        conn.last_used = time.monotonic()
+        self._idle.append(conn)
+
+    async def send(self, email: EmailMessage, *, outbox: OutboxMessage | None = None) -> SendResult:
+        """Send one email over a pooled connection and classify the answer.
+
+        Args:
+            email: The rendered email.
+            outbox: The outbox row (unused by SMTP; the mailbox transport needs it).
+
+        Returns:
+            Accepted, temporary (retry) or permanent (failed, with the server's reply).
+
+        """
+        async with self._slots:
+            conn: _PooledConnection | None = None
+            try:
+                conn = await self._checkout()
+                errors, reply = await conn.client.send_message(email)
+            except Exception as exc:
+                result = classify_exception(exc)
+                if conn is not None:
+                    # After a reply error aiosmtplib has sent RSET: the connection is fine.
+                    if isinstance(exc, aiosmtplib.SMTPResponseException) and not isinstance(
+                        exc, aiosmtplib.SMTPServerDisconnected
+                    ):
+                        self._release(conn)
+                    else:
+                        await self._discard(conn)
+                logger.info(
+                    "smtp send not accepted",
+                    extra={"outcome": result.outcome.value, "detail": result.detail},
+                )
+                return result
+            self._release(conn)
+            return classify_partial(_recipients_of(email), errors, reply)
+
+    async def aclose(self) -> None:
+        """Say goodbye to the server on every idle connection."""
+        self._closed = True
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            with contextlib.suppress(Exception):
+                await conn.client.quit()
+            with contextlib.suppress(Exception):
+                conn.client.close()
+
+
+class MailboxTransport:
+    """The built-in mailbox: each email becomes a row shown on an admin page (R-MSG-4).
+
+    Args:
+        engine: Database engine; each email is stored in its own short transaction.
+
+    """
+
+    max_connections = 4
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _store(self, email: EmailMessage, outbox: OutboxMessage | None) -> SendResult:
+        text_part = email.get_body(preferencelist=("plain",))
+        html_part = email.get_body(preferencelist=("html",))
+        headers = "\n".join(f"{k}: {v}" for k, v in email.items())
+        row = MailboxMessage(
+            outbox_id=outbox.id if outbox else None,
+            organization_id=outbox.organization_id if outbox else None,
+            recipient=", ".join(_recipients_of(email)),
+            subject=str(email.get("Subject", "")),
+            text_body=text_part.get_content() if text_part is not None else "",
+            html_body=html_part.get_content() if html_part is not None else "",
+            raw_headers=headers,
+            received_at=clock_now(),
+        )
+        try:
+            with Session(self._engine) as session:
+                session.add(row)
+                session.commit()
+        except IntegrityError:
+            # Already delivered by an earlier attempt whose worker died before marking.
+            return SendResult(SendOutcome.ACCEPTED, "already in mailbox", 250)
+        return SendResult(SendOutcome.ACCEPTED, "stored in mailbox", 250)
+
+    async def send(self, email: EmailMessage, *, outbox: OutboxMessage | None = None) -> SendResult:
+        """Store the email in the mailbox table.
+
+        Args:
+            email: The rendered email.
+            outbox: The outbox row, linked so a retry does not store it twice.
+
+        Returns:
+            Accepted (or temporary if the database is unavailable).
+
+        """
+        try:
+            return await asyncio.to_thread(self._store, email, outbox)
+        except Exception as exc:  # the database hiccuped: try again later
+            return SendResult(SendOutcome.TEMPORARY, f"mailbox: {type(exc).__name__}: {exc}")
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
+
+def get_transport(settings: Settings, *, engine: Engine | None = None) -> Transport:
+    """Pick the transport: SMTP when ``settings.smtp_host`` is set, else the mailbox.
+
+    Args:
+        settings: App settings.
+        engine: Engine for the mailbox (default: the configured database).
+
+    """
+    if settings.smtp_host:
+        return SmtpTransport(settings)
+    if engine is None:
+        from rxapp.db import get_engine
+
+        engine = get_engine(settings.database_url)
+    return MailboxTransport(engine)
