@@ -6,9 +6,12 @@ from rxapp import routes
 from rxapp.api import build_api
 from rxapp.pages.auth import forgot_page, login_page, reset_page
 from rxapp.pages.home import coming_soon_page, forbidden_page, home_page
+from rxapp.pages.mailbox import mailbox_page
 from rxapp.pages.settings import settings_page
+from rxapp.scheduler.lifespan import scheduler_lifespan_task
 from rxapp.states.auth import ForgotState, LoginState, ResetState
 from rxapp.states.base import AppState
+from rxapp.states.mailbox import MailboxState
 from rxapp.states.settings import SettingsState
 
 app = rx.App(
@@ -16,6 +19,9 @@ app = rx.App(
     html_lang="en",
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )
+
+# The scheduler runs inside the app unless SCHEDULER_ENABLED=false (then `make worker`).
+app.register_lifespan_task(scheduler_lifespan_task)
 
 # Public pages.
 app.add_page(login_page, route=routes.LOGIN, title="Beckon",
@@ -31,11 +37,12 @@ app.add_page(forbidden_page, route=routes.FORBIDDEN, title="Beckon",
              on_load=AppState.enter_signed_in)
 app.add_page(settings_page, route=routes.SETTINGS, title="Beckon",
              on_load=[AppState.enter_admin, SettingsState.load])
+app.add_page(mailbox_page, route=routes.MAILBOX, title="Beckon",
+             on_load=[AppState.enter_admin, MailboxState.load])
 for _route, _guard in (
     (routes.PARTICIPANTS, AppState.enter_staff),
     (routes.REVIEWS, AppState.enter_staff),
     (routes.EVENTS, AppState.enter_events),
     (routes.TEAM, AppState.enter_admin),
-    (routes.MAILBOX, AppState.enter_admin),
 ):
     app.add_page(coming_soon_page, route=_route, title="Beckon", on_load=_guard)

@@ -59,14 +59,14 @@ def settings_page() -> rx.Component:
                             ),
                             spacing="1",
                         ),
-                        rx.hstack(
-                            rx.switch(checked=SettingsState.reminders_default,
-                                      on_change=SettingsState.set_reminders_default,
-                                      id="reminders-default"),
-                            rx.el.label(tr("settings.reminders_default"),
-                                        html_for="reminders-default"),
-                            align="center",
-                            min_height="44px",
+                        rx.el.label(
+                            rx.hstack(
+                                rx.switch(checked=SettingsState.reminders_default,
+                                          on_change=SettingsState.set_reminders_default),
+                                rx.text(tr("settings.reminders_default")),
+                                align="center",
+                                min_height="44px",
+                            ),
                         ),
                         rx.button(tr("common.save"), type="submit", size="3"),
                         spacing="4",

@@ -1,27 +1,37 @@
-"""The password-reset email (R-ACC-2)."""
+"""The password-reset email (R-ACC-2), queued on the outbox like every other email."""
 
-import logging
 from datetime import datetime
 
 from sqlmodel import Session
 
 from rxapp import routes
+from rxapp.services import outbox
 from rxapp.services.auth import ResetRequest
+from rxapp.services.tokens import hash_token
 from rxapp.settings import get_settings
 
-logger = logging.getLogger(__name__)
+KIND = "password_reset"
 
 
 def schedule_reset_email(session: Session, *, request: ResetRequest, now: datetime) -> None:
-    """Queue the reset link for sending, in the caller's transaction."""
-    # Interim: the message engine (outbox + scheduler) takes this over.
-    from rxapp.services import direct_mail
-
+    """Queue the reset link for sending at once, in the caller's transaction."""
     settings = get_settings()
-    direct_mail.send_after_commit(
+    outbox.schedule_message(
         session,
-        to=request.email,
-        subject="Beckon password reset",
-        body=f"Set a new password: {routes.reset_url(request.raw_token)}\n"
-        f"The link works once and for {settings.password_reset_minutes} minutes.",
+        organization_id=request.organization_id,
+        recipient=request.email,
+        recipient_name=request.full_name,
+        kind=KIND,
+        language=request.language,
+        context={
+            "name": request.full_name or request.email,
+            "link": routes.reset_url(request.raw_token),
+            "minutes": settings.password_reset_minutes,
+        },
+        due_at=now,
+        # One email per reset token; the token's hash names it without revealing it.
+        idempotency_key=f"{KIND}:{hash_token(request.raw_token)[:32]}",
+        entity_type="user",
+        entity_id=request.user_id,
+        now=now,
     )
