@@ -6,6 +6,7 @@ plain-text parts are not, since they are never interpreted as markup.
 """
 
 import base64
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,13 +47,61 @@ class _PreEncodedPolicy(Compat32):
 
     The default policy parses every header on assignment and refolds it when sending,
     about 1 ms per email, more than the rest of the engine together. Our headers are
-    encoded and folded once here, so neither step is needed.
+    encoded and folded once here (ASCII, lines under 78 characters), so writing them out
+    is a string join.
     """
 
     content_manager = raw_data_manager
 
+    def fold(self, name: str, value: str) -> str:
+        """Write a pre-encoded header as is, with the policy's line ending."""
+        if not value.isascii():
+            return super().fold(name, value)
+        return f"{name}: " + self.linesep.join(value.splitlines()) + self.linesep
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        """Write a pre-encoded header as ASCII bytes."""
+        return self.fold(name, value).encode("ascii", "surrogateescape")
+
 
 _POLICY = _PreEncodedPolicy()
+# Base64 of 45 UTF-8 bytes is 60 characters: one encoded word stays under RFC 2047's 75.
+_WORD_BYTES = 45
+
+
+def _encoded_words(text: str) -> str:
+    """Encode non-ASCII text as RFC 2047 base64 words, one per folded line."""
+    words, chunk = [], b""
+    for char in text:
+        encoded = char.encode("utf-8")
+        if len(chunk) + len(encoded) > _WORD_BYTES:
+            words.append(chunk)
+            chunk = b""
+        chunk += encoded
+    if chunk:
+        words.append(chunk)
+    return "\n ".join(f"=?utf-8?b?{base64.b64encode(w).decode('ascii')}?=" for w in words)
+
+
+def _encode_header(value: str) -> str:
+    value = _one_line(value)
+    if value.isascii() and len(value) <= 70:
+        return value
+    if value.isascii():
+        return Header(value, "us-ascii").encode()
+    return _encoded_words(value)
+
+
+def _address(name: str, address: str) -> str:
+    name = _one_line(name)
+    if name.isascii():
+        return formataddr((name, address))
+    return f"{_encoded_words(name)} <{address}>"
+
+
+def _cte(text: str) -> str:
+    # base64 is C-fast; the default choice computes both encodings in Python.
+    return "7bit" if text.isascii() and max(map(len, text.splitlines() or [""])) < 990 else "base64"
 
 
 class RenderedEmail(EmailMessage):
@@ -61,21 +110,6 @@ class RenderedEmail(EmailMessage):
     def is_attachment(self) -> bool:
         """Whether this part is an attachment (works on unparsed headers)."""
         return self.get_content_disposition() == "attachment"
-
-
-def _encode_header(value: str) -> str:
-    if value.isascii() and len(value) < 900:
-        return value
-    return Header(value, "utf-8").encode()
-
-
-def _address(name: str, address: str) -> str:
-    return formataddr((_one_line(name), address), charset="utf-8")
-
-
-def _cte(text: str) -> str:
-    # base64 is C-fast; the default choice computes both encodings in Python.
-    return "7bit" if text.isascii() and max(map(len, text.splitlines() or [""])) < 990 else "base64"
 
 
 class UnknownKind(LookupError):
@@ -217,6 +251,8 @@ def render_message(
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(text, cte=_cte(text))
     email.add_alternative(html, subtype="html", cte=_cte(html))
+    # A random boundary of our own: the generator's default re-compiles a regex per email.
+    email.set_boundary(f"=_{uuid.uuid4().hex}")
 
     for hook in _ATTACHMENT_HOOKS.get(message.kind, ()):
         attachments.extend(hook(message))
