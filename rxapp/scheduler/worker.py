@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -222,6 +222,10 @@ class Worker:
             self.lease_seconds = floor
         self.worker_id = uuid.uuid4().hex[:8]
         self.connections = max(1, getattr(transport, "max_connections", 1))
+        # Live totals of the current run_forever (monitoring, benchmarks).
+        self.totals = BatchResult()
+        self._pending_marks: list[tuple[OutboxMessage, SendResult, asyncio.Future]] = []
+        self._flusher: asyncio.Task | None = None
         # SQLite has one writer: one DB thread avoids lock waits between our own threads.
         db_threads = 1 if engine.dialect.name == "sqlite" else self.connections + 1
         self._db = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="outbox-db")
@@ -334,36 +338,116 @@ class Worker:
 
     def _mark(self, message: OutboxMessage, outcome: SendResult, now: datetime) -> BatchResult:
         """Record one send's outcome in its own transaction, fenced by the claim token."""
-        result = BatchResult()
+        return self._mark_many([(message, outcome)], now)[0]
+
+    def _mark_many(
+        self, items: Sequence[tuple[OutboxMessage, SendResult]], now: datetime
+    ) -> list[BatchResult]:
+        """Record finished sends, fenced by their claim tokens, in one short transaction.
+
+        This is group commit: the consumers whose sends finished while the previous
+        commit ran share the next one. Every send in the group is already over, and each
+        consumer waits for its commit before it sends again, so a failure here leaves at
+        most one unmarked message per connection, as a crash would.
+        """
+        results = [BatchResult() for _ in items]
+        plain_sent = [
+            i
+            for i, (_m, o) in enumerate(items)
+            if o.outcome is SendOutcome.ACCEPTED and not o.refused
+        ]
         with self.engine.begin() as conn:
-            if outcome.outcome is SendOutcome.ACCEPTED:
-                values = {
-                    "state": MessageState.SENT.value,
-                    "sent_at": now,
-                    "claim_token": None,
-                    "lease_until": None,
-                    "next_attempt_at": None,
-                    # Partial refusals are kept so the UI can show them.
-                    "last_error": outcome.detail if outcome.refused else "",
-                }
-                if _fenced_update(conn, message, values, StatusKind.SENT, "", now):
-                    result.sent += 1
+            if plain_sent:
+                # One statement for all clean deliveries: (id, claim_token) is the fence.
+                keys = [(items[i][0].id, items[i][0].claim_token) for i in plain_sent]
+                marked = set(
+                    conn.execute(
+                        update(OUTBOX)
+                        .where(
+                            tuple_(OUTBOX.c.id, OUTBOX.c.claim_token).in_(keys),
+                            OUTBOX.c.state == SENDING,
+                        )
+                        .values(
+                            state=MessageState.SENT.value,
+                            sent_at=now,
+                            claim_token=None,
+                            lease_until=None,
+                            next_attempt_at=None,
+                            last_error="",
+                        )
+                        .returning(OUTBOX.c.id)
+                    ).scalars()
+                )
+                events = []
+                for i in plain_sent:
+                    message = items[i][0]
+                    if message.id in marked:
+                        results[i].sent += 1
+                        if message.entity_type is not None:
+                            events.append(_status_values(message, StatusKind.SENT, "", now))
+                    else:
+                        results[i].lost += 1
+                if events:
+                    conn.execute(insert(EVENTS), events)
+            for i, (message, outcome) in enumerate(items):
+                if i in plain_sent:
+                    continue
+                result = results[i]
+                if outcome.outcome is SendOutcome.ACCEPTED:
+                    values = {
+                        "state": MessageState.SENT.value,
+                        "sent_at": now,
+                        "claim_token": None,
+                        "lease_until": None,
+                        "next_attempt_at": None,
+                        # Partial refusals are kept so the UI can show them.
+                        "last_error": outcome.detail,
+                    }
+                    if _fenced_update(conn, message, values, StatusKind.SENT, "", now):
+                        result.sent += 1
+                    else:
+                        result.lost += 1
+                elif outcome.outcome is SendOutcome.PERMANENT:
+                    values = self._failed_values(outcome.detail)
+                    if _fenced_update(
+                        conn, message, values, StatusKind.FAILED, outcome.detail, now
+                    ):
+                        result.failed += 1
+                    else:
+                        result.lost += 1
                 else:
-                    result.lost += 1
-            elif outcome.outcome is SendOutcome.PERMANENT:
-                values = self._failed_values(outcome.detail)
-                if _fenced_update(conn, message, values, StatusKind.FAILED, outcome.detail, now):
-                    result.failed += 1
-                else:
-                    result.lost += 1
-            else:
-                self._retry_or_fail(conn, message, outcome.detail, now, result)
-        if result.lost:
-            logger.warning(
-                "lease lost before marking; leaving the message to its new owner",
-                extra={"outbox_id": message.id, "worker": self.worker_id},
-            )
-        return result
+                    self._retry_or_fail(conn, message, outcome.detail, now, result)
+        for (message, _outcome), result in zip(items, results, strict=True):
+            if result.lost:
+                logger.warning(
+                    "lease lost before marking; leaving the message to its new owner",
+                    extra={"outbox_id": message.id, "worker": self.worker_id},
+                )
+        return results
+
+    async def _record(self, message: OutboxMessage, outcome: SendResult) -> BatchResult:
+        """Queue a finished send for the next group commit and wait until it is committed."""
+        future: asyncio.Future[BatchResult] = asyncio.get_running_loop().create_future()
+        self._pending_marks.append((message, outcome, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_marks())
+        return await future
+
+    async def _flush_marks(self) -> None:
+        while self._pending_marks:
+            group, self._pending_marks = self._pending_marks, []
+            try:
+                results = await self._in_db(
+                    self._mark_many, [(m, o) for m, o, _f in group], self.clock()
+                )
+            except Exception as exc:
+                for _m, _o, future in group:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_m, _o, future), result in zip(group, results, strict=True):
+                if not future.done():
+                    future.set_result(result)
 
     def _release(self, message: OutboxMessage) -> int:
         values = {
@@ -404,7 +488,7 @@ class Worker:
         else:
             outcome = await self.transport.send(email, outbox=message)
         # Commit the outcome before this connection sends anything else (see module doc).
-        result = await self._in_db(self._mark, message, outcome, self.clock())
+        result = await self._record(message, outcome)
         log = logger.info if outcome.accepted else logger.warning
         log(
             "outbox message processed",
@@ -500,7 +584,7 @@ class Worker:
             Totals over the whole run.
 
         """
-        total = BatchResult()
+        total = self.totals = BatchResult()
         queue: asyncio.Queue[_Job | None] = asyncio.Queue(maxsize=self.batch_size)
         consumers = [
             asyncio.create_task(self._consume(queue, total)) for _ in range(self.connections)
