@@ -30,21 +30,21 @@ def main() -> None:
             page.wait_for_load_state("networkidle")
             page.evaluate(f"localStorage.setItem('beckon_lang', '{lang}')")
             for path in paths:
-                if path not in ("/login", "/forgot") and not path.startswith("/reset"):
-                    if "beckon_session" not in {c["name"] for c in ctx.cookies()}:
-                        page.goto("/login")
-                        page.wait_for_load_state("networkidle")
-                        page.fill("#field-email", admin.email)
-                        page.fill("#field-password", admin.password)
-                        page.click("#login-submit")
-                        try:
-                            page.wait_for_url(base + "/", timeout=10000)
-                        except Exception:
-                            page.screenshot(path=str(out / "FAILED-login.png"))
-                            raise
-                        page.wait_for_load_state("networkidle")
-                        page.locator("#lang-switch").click()
-                        page.get_by_role("option").nth(LANGS.index(lang)).click()
+                public = path in ("/login", "/forgot") or path.startswith("/reset")
+                if not public and "beckon_session" not in {c["name"] for c in ctx.cookies()}:
+                    page.goto("/login")
+                    page.wait_for_load_state("networkidle")
+                    page.fill("#field-email", admin.email)
+                    page.fill("#field-password", admin.password)
+                    page.click("#login-submit")
+                    try:
+                        page.wait_for_url(base + "/", timeout=10000)
+                    except Exception:
+                        page.screenshot(path=str(out / "FAILED-login.png"))
+                        raise
+                    page.wait_for_load_state("networkidle")
+                    page.locator("#lang-switch").click()
+                    page.get_by_role("option").nth(LANGS.index(lang)).click()
                 for width in (1280, 360):
                     page.set_viewport_size({"width": width, "height": 800})
                     page.goto(path)
