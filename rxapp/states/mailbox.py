@@ -94,8 +94,11 @@ class MailboxState(AppState):
         self.open_text = view.text_body
         self.open_html = view.html_body
         self.show_html = bool(view.html_body)
+        # Only failures carry a detail worth reading (the server's reason).
         self.open_status = [
-            {"event": s.event, "at": _when(s.at), "detail": s.detail} for s in view.status
+            {"event": s.event, "at": _when(s.at),
+             "detail": s.detail if s.event in ("failed", "cancelled") else ""}
+            for s in view.status
         ]
 
     @rx.event
