@@ -68,9 +68,7 @@ class Questionnaire(SQLModel, table=True):
     # Per language: {"en": "...", "de": "...", ...}
     titles: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     # Dimension key -> per-language label.
-    dimensions: dict[str, Any] = Field(
-        default_factory=dict, sa_column=Column(JSON, nullable=False)
-    )
+    dimensions: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = created_at_field()
 
 

@@ -7,6 +7,7 @@ class DomainError(Exception):
     Args:
         code: Catalogue key of the message shown to the user, e.g. ``"participant.email_taken"``.
         field: The form field the error belongs to, if any.
+
     """
 
     def __init__(self, code: str, field: str | None = None) -> None:
