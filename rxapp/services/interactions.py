@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rxapp.models.accounts import Organization
-from rxapp.models.outbox import OutboxMessage, StatusKind
+from rxapp.models.outbox import MessageState, OutboxMessage, StatusKind
 from rxapp.models.participants import (
     UNFINISHED_STATES,
     Answer,
@@ -124,6 +124,46 @@ def get_interaction(session: Session, *, organization_id: int, interaction_id: i
     if interaction.organization_id != organization_id:
         raise NotAllowed("common.not_allowed")
     return interaction
+
+
+@dataclass(frozen=True)
+class InteractionRow:
+    """An interaction as the participant's side panel shows it (no token, no hash)."""
+
+    id: int
+    state: str
+    created_at: datetime
+    completed_at: datetime | None
+    reminders_on: bool
+    auto_invite: bool
+    send_report: bool
+
+
+def list_interactions(
+    session: Session, *, organization_id: int, participant_id: int
+) -> list[InteractionRow]:
+    """Return a participant's interactions, newest first (R-INT-2)."""
+    _participant(session, organization_id, participant_id)
+    rows = session.exec(
+        select(Interaction)
+        .where(
+            Interaction.organization_id == organization_id,
+            Interaction.participant_id == participant_id,
+        )
+        .order_by(col(Interaction.created_at).desc(), col(Interaction.id).desc())
+    ).all()
+    return [
+        InteractionRow(
+            id=i.id or 0,
+            state=i.state,
+            created_at=i.created_at,
+            completed_at=i.completed_at,
+            reminders_on=i.reminders_on,
+            auto_invite=i.auto_invite,
+            send_report=i.send_report,
+        )
+        for i in rows
+    ]
 
 
 def find_interaction_by_token(session: Session, *, token: str) -> Interaction | None:
@@ -249,10 +289,11 @@ def _schedule_remaining_reminders(
     for message in existing:
         number = int(message.context.get("reminder_number", 0))
         attempts[number] = attempts.get(number, 0) + 1
-        if message.state != "cancelled":
+        if message.state != MessageState.CANCELLED.value:
             taken.add(number)  # queued, sent or failed: never a second one
     if link is None:
         link = next((m.context.get("link") for m in existing if m.context.get("link")), None)
+    done = _progress_of(session, interaction)
     scheduled = 0
     for number, due_at in enumerate(reminder_times(interaction.created_at, org.timezone), start=1):
         if number in taken or due_at <= now:
@@ -267,7 +308,12 @@ def _schedule_remaining_reminders(
             kind=KIND_REMINDER,
             language=participant.language,
             context=_message_context(
-                participant, link, reminder_number=number, interaction_id=interaction.id
+                participant,
+                link,
+                reminder_number=number,
+                interaction_id=interaction.id,
+                answered=done.answered,
+                total=done.total,
             ),
             due_at=due_at,
             idempotency_key=f"interaction:{interaction.id}:reminder:{number}{suffix}",
@@ -495,7 +541,20 @@ def record_answer(
         interaction.state = InteractionState.IN_PROGRESS.value
         session.add(interaction)
     session.flush()
-    return progress(session, organization_id=organization_id, interaction_id=interaction_id)
+    done = _progress_of(session, interaction)
+    _update_reminder_progress(session, interaction.id or 0, done)
+    return done
+
+
+def _update_reminder_progress(session: Session, interaction_id: int, done: Progress) -> None:
+    """Keep queued reminders saying how far the participant got (R-PLUS-7)."""
+    for message in _reminder_messages(session, interaction_id):
+        if message.state != MessageState.SCHEDULED.value:
+            continue
+        # A new dict, so the JSON column is seen as changed.
+        message.context = {**message.context, "answered": done.answered, "total": done.total}
+        session.add(message)
+    session.flush()
 
 
 def answers_of(session: Session, *, organization_id: int, interaction_id: int) -> dict[int, int]:
@@ -512,6 +571,10 @@ def progress(session: Session, *, organization_id: int, interaction_id: int) -> 
     interaction = get_interaction(
         session, organization_id=organization_id, interaction_id=interaction_id
     )
+    return _progress_of(session, interaction)
+
+
+def _progress_of(session: Session, interaction: Interaction) -> Progress:
     questions = questions_of(session, questionnaire_id=interaction.questionnaire_id)
     answered = set(
         session.exec(

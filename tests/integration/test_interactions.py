@@ -24,6 +24,7 @@ from rxapp.services.interactions import (
     delete_interaction,
     find_interaction_by_token,
     hash_token,
+    list_interactions,
     progress,
     record_answer,
     remaining_interactions,
@@ -425,3 +426,42 @@ def test_default_questionnaire_is_loaded_once_in_four_languages(engine):
         assert len(questions) == 12
         assert {q.dimension for q in questions} == {"clarity", "collaboration", "growth"}
         assert all(set(q.texts) == {"en", "de", "fr", "sv"} for q in questions)
+
+
+def test_r_plus_7_queued_reminders_say_how_far_the_participant_got(engine, setup):
+    org, participant = setup
+    with Session(engine) as s:
+        created = create_interaction(
+            s, organization_id=org.id, participant_id=participant.id, now=T0, reminders_on=True
+        )
+        iid = created.interaction_id
+        reminders = _messages(s, iid, KIND_REMINDER)
+        assert {(m.context["answered"], m.context["total"]) for m in reminders} == {(0, 12)}
+        questions = questions_of(s, questionnaire_id=s.get(Interaction, iid).questionnaire_id)
+        for q in questions[:3]:
+            record_answer(
+                s, organization_id=org.id, interaction_id=iid, question_id=q.id, value=3, now=T0
+            )
+        s.commit()
+    with Session(engine) as s:
+        reminders = _messages(s, iid, KIND_REMINDER)
+        assert {(m.context["answered"], m.context["total"]) for m in reminders} == {(3, 12)}
+
+
+def test_r_int_2_list_interactions_newest_first_without_tokens(engine, setup):
+    org, participant = setup
+    with Session(engine) as s:
+        first = create_interaction(s, organization_id=org.id, participant_id=participant.id, now=T0)
+        delete_interaction(s, organization_id=org.id, interaction_id=first.interaction_id, now=T0)
+        second = create_interaction(
+            s, organization_id=org.id, participant_id=participant.id, now=T0 + DAY
+        )
+        rows = list_interactions(s, organization_id=org.id, participant_id=participant.id)
+        assert [(r.id, r.state) for r in rows] == [
+            (second.interaction_id, "invited"),
+            (first.interaction_id, "deleted"),
+        ]
+        assert not hasattr(rows[0], "token_hash")
+        intruder = make_organization(s)
+        with pytest.raises(NotAllowed):
+            list_interactions(s, organization_id=intruder.id, participant_id=participant.id)
