@@ -251,7 +251,10 @@ def import_participants_csv(
     except UnicodeDecodeError:
         report.errors.append(RowError(line=1, field=None, code="import.not_utf8"))
         return report
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # Spreadsheets in German, French and Swedish locales save CSV with semicolons.
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in CSV_COLUMNS if c not in header]
     if missing:

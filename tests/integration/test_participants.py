@@ -171,3 +171,14 @@ def test_r_int_1_participant_of_another_organization_is_refused(engine, org):
         p = make_participant(s, organization_id=other.id, now=T0)
         with pytest.raises(NotAllowed):
             get_participant(s, organization_id=org.id, participant_id=p.id)
+
+
+def test_r_int_1_import_accepts_semicolon_csv_from_european_spreadsheets(engine, org):
+    data = "\ufefffirst_name;last_name;email;language\r\nJörg;Schäfer, Jr.;j@example.de;de\r\n"
+    with Session(engine) as s:
+        report = import_participants_csv(
+            s, organization_id=org.id, data=data.encode("utf-8"), now=T0
+        )
+        s.commit()
+        assert report.imported == 1
+        assert s.exec(select(Participant.last_name)).one() == "Schäfer, Jr."
