@@ -265,6 +265,16 @@ def _reminder_messages(session: Session, interaction_id: int) -> list[OutboxMess
     )
 
 
+def _known_link(session: Session, interaction_id: int) -> str | None:
+    """Return the link carried by one of the interaction's emails, if any."""
+    contexts = session.exec(
+        select(OutboxMessage.context).where(
+            OutboxMessage.entity_type == ENTITY, OutboxMessage.entity_id == interaction_id
+        )
+    ).all()
+    return next((c["link"] for c in contexts if c and c.get("link")), None)
+
+
 def _message_context(participant: Participant, link: str | None, **extra: object) -> dict:
     context: dict = {"first_name": participant.first_name, "last_name": participant.last_name}
     if link:
@@ -292,7 +302,10 @@ def _schedule_remaining_reminders(
         if message.state != MessageState.CANCELLED.value:
             taken.add(number)  # queued, sent or failed: never a second one
     if link is None:
-        link = next((m.context.get("link") for m in existing if m.context.get("link")), None)
+        link = _known_link(session, interaction.id or 0)
+    if link is None:
+        # Only the hash is stored: a link never written to an email cannot be rebuilt.
+        raise DomainError("interaction.link_unavailable")
     done = _progress_of(session, interaction)
     scheduled = 0
     for number, due_at in enumerate(reminder_times(interaction.created_at, org.timezone), start=1):

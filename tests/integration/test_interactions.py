@@ -465,3 +465,25 @@ def test_r_int_2_list_interactions_newest_first_without_tokens(engine, setup):
         intruder = make_organization(s)
         with pytest.raises(NotAllowed):
             list_interactions(s, organization_id=intruder.id, participant_id=participant.id)
+
+
+def test_r_int_6_reminders_turned_on_later_reuse_the_invitation_link(engine, setup):
+    org, participant = setup
+    with Session(engine) as s:
+        created = create_interaction(
+            s, organization_id=org.id, participant_id=participant.id, now=T0, reminders_on=False
+        )
+        iid = created.interaction_id
+        assert _messages(s, iid, KIND_REMINDER) == []
+        assert set_reminders(s, organization_id=org.id, interaction_id=iid, on=True, now=T0) == 7
+        assert {m.context["link"] for m in _messages(s, iid, KIND_REMINDER)} == {created.link}
+        # Invited by hand and no email ever carried the link: it cannot be rebuilt from the hash.
+        other = make_participant(s, organization_id=org.id, now=T0)
+        by_hand = create_interaction(
+            s, organization_id=org.id, participant_id=other.id, now=T0, auto_invite=False
+        )
+        with pytest.raises(DomainError) as exc:
+            set_reminders(
+                s, organization_id=org.id, interaction_id=by_hand.interaction_id, on=True, now=T0
+            )
+        assert exc.value.code == "interaction.link_unavailable"
