@@ -4,6 +4,8 @@ It imports nothing of ``rxapp`` so that every layer (and the standalone
 scheduler process) can use it.
 """
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,6 +53,9 @@ class Settings(BaseSettings):
     # Demo data on an empty database.
     seed_demo: bool = True
 
+    # Keys links that must be rebuilt later (copy link, remind now); empty: a file beside the app.
+    secret_key: str = ""
+
     @property
     def mailbox_mode(self) -> bool:
         """Whether mail goes to the built-in mailbox instead of an SMTP server."""
@@ -61,3 +66,26 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Return the process-wide settings (cached; tests clear the cache)."""
     return Settings()
+
+
+SECRET_FILE = PROJECT_ROOT / ".beckon-secret"
+
+
+@lru_cache
+def get_secret_key() -> bytes:
+    """Return the server secret: SECRET_KEY, else a random one kept in ``.beckon-secret``.
+
+    The file is created once (exclusively, so concurrent processes agree) and never
+    committed; a stolen database alone then cannot rebuild any link.
+    """
+    configured = get_settings().secret_key
+    if configured:
+        return configured.encode("utf-8")
+    try:
+        fd = os.open(SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return SECRET_FILE.read_text(encoding="utf-8").strip().encode("utf-8")
+    value = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(value)
+    return value.encode("utf-8")

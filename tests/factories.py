@@ -117,3 +117,17 @@ def bulk_messages(engine, *, organization_id: int, now: datetime, count: int, pr
     with engine.begin() as conn:
         conn.execute(insert(OutboxMessage.__table__), rows)
     return [r["message_id"] for r in rows]
+
+
+def make_participant(session: Session, *, organization_id: int, now: datetime, **overrides: Any):
+    from rxapp.services.participants import add_participant
+
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "first_name": f"First{n}",
+        "last_name": f"Last{n}",
+        "email": f"participant{n}@example.com",
+        "language": "en",
+    }
+    values.update(overrides)
+    return add_participant(session, organization_id=organization_id, now=now, **values)

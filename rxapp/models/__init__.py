@@ -17,9 +17,27 @@ from rxapp.models.outbox import (
     StatusEvent,
     StatusKind,
 )
+from rxapp.models.participants import (
+    UNFINISHED_STATES,
+    Answer,
+    Interaction,
+    InteractionState,
+    Participant,
+    Question,
+    Questionnaire,
+    Score,
+)
 
 __all__ = [
     "LANGUAGES",
+    "UNFINISHED_STATES",
+    "Answer",
+    "Interaction",
+    "InteractionState",
+    "Participant",
+    "Question",
+    "Questionnaire",
+    "Score",
     "AuthSession",
     "Language",
     "MailboxMessage",
