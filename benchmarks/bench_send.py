@@ -231,19 +231,31 @@ def bench_claim(url: str, future: int, due: int = 100, repeats: int = 7) -> list
 
 async def main_async(args: argparse.Namespace) -> None:
     """Run both benchmarks and print the figures."""
-    print(f"database: {'sqlite (temp file)' if not args.db else make_url(args.db).get_backend_name()}")
+    print(
+        f"database: {'sqlite (temp file)' if not args.db else make_url(args.db).get_backend_name()}"
+    )
+    engine_rates, plain_rates = [], []
     with smtp_sink() as port:
-        with fresh_database(args.db) as url:
-            engine_rate = await bench_engine(url, port, args.count, args.connections)
-        plain_rate = await bench_plain(port, args.count, args.connections)
-    print(f"engine: {engine_rate:8.0f} msgs/s  ({args.count} messages, {args.connections} connections)")
+        # Alternate the two, best of --repeat each: a shared 2-CPU machine is noisy.
+        for _ in range(args.repeat):
+            with fresh_database(args.db) as url:
+                engine_rates.append(await bench_engine(url, port, args.count, args.connections))
+            plain_rates.append(await bench_plain(port, args.count, args.connections))
+    engine_rate, plain_rate = max(engine_rates), max(plain_rates)
+    runs = ", ".join(f"{e:.0f}/{p:.0f}" for e, p in zip(engine_rates, plain_rates, strict=True))
+    print(f"runs (engine/plain msgs/s): {runs}")
+    print(
+        f"engine: {engine_rate:8.0f} msgs/s  "
+        f"({args.count} messages, {args.connections} connections)"
+    )
     print(f"plain:  {plain_rate:8.0f} msgs/s  (aiosmtplib loop, same messages and connections)")
     print(f"ratio engine/plain: {engine_rate / plain_rate:.2f}  (goal >= 0.8)")
     if args.future:
         with fresh_database(args.db) as url:
             timings = bench_claim(url, args.future)
         print(
-            f"claim 100 due among {args.future:,} future: median {statistics.median(timings):.2f} ms,"
+            f"claim 100 due among {args.future:,} future: "
+            f"median {statistics.median(timings):.2f} ms,"
             f" min {min(timings):.2f} ms, max {max(timings):.2f} ms  (goal < 5 ms)"
         )
 
@@ -254,6 +266,7 @@ def main() -> None:
     parser.add_argument("--db", default=None, help="database URL (default: temp SQLite)")
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=2, help="best of N runs of each")
     parser.add_argument("--future", type=int, default=1_000_000, help="0 skips the claim test")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)

@@ -233,3 +233,17 @@ async def test_r_msg_4_mailbox_transport_stores_each_message_once(
     assert stored.outbox_id == msg.id and stored.organization_id == org.id
     assert "&lt;b&gt;Bo&lt;/b&gt;" in stored.html_body and "<b>Bo</b>" in stored.text_body
     assert "Message-ID: " + msg.message_id in stored.raw_headers
+
+
+async def test_r_msg_3_no_send_starts_when_the_lease_could_expire_mid_send(
+    engine, org, smtp, smtp_settings, clock
+):
+    msg = _one(engine, org)
+    worker = _worker(engine, smtp_settings, clock)
+    jobs, _ = await worker.claim_batch()
+    clock.advance(timedelta(seconds=58))  # lease 60 s, SMTP timeout 5 s: too close
+    result = await worker._process(jobs[0])
+    await worker.aclose()
+    assert result.released == 1 and smtp.handler.received == []
+    row = _state(engine, msg.id)
+    assert (row.state, row.attempts, row.claim_token) == ("scheduled", 0, None)
