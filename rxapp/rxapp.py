@@ -7,11 +7,15 @@ from rxapp.api import build_api
 from rxapp.pages.auth import forgot_page, login_page, reset_page
 from rxapp.pages.home import coming_soon_page, forbidden_page, home_page
 from rxapp.pages.mailbox import mailbox_page
+from rxapp.pages.participants import invite_page, participant_page, participants_page
+from rxapp.pages.take import take_page
 from rxapp.pages.settings import settings_page
 from rxapp.scheduler.lifespan import scheduler_lifespan_task
 from rxapp.states.auth import ForgotState, LoginState, ResetState
 from rxapp.states.base import AppState
 from rxapp.states.mailbox import MailboxState
+from rxapp.states.participants import InviteState, ParticipantsState, ParticipantState
+from rxapp.states.take import TakeState
 from rxapp.states.settings import SettingsState
 
 app = rx.App(
@@ -31,16 +35,24 @@ app.add_page(forgot_page, route=routes.FORGOT, title="Beckon",
 app.add_page(reset_page, route=routes.RESET, title="Beckon",
              on_load=[AppState.enter_public, ResetState.load])
 
+# The participant's page: the link token is the only credential.
+app.add_page(take_page, route=routes.TAKE, title="Beckon", on_load=TakeState.load)
+
 # Signed-in pages.
 app.add_page(home_page, route=routes.HOME, title="Beckon", on_load=AppState.enter_signed_in)
 app.add_page(forbidden_page, route=routes.FORBIDDEN, title="Beckon",
              on_load=AppState.enter_signed_in)
 app.add_page(settings_page, route=routes.SETTINGS, title="Beckon",
              on_load=[AppState.enter_admin, SettingsState.load])
+app.add_page(participants_page, route=routes.PARTICIPANTS, title="Beckon",
+             on_load=[AppState.enter_staff, ParticipantsState.load])
+app.add_page(participant_page, route=routes.PARTICIPANT, title="Beckon",
+             on_load=[AppState.enter_staff, ParticipantState.load])
+app.add_page(invite_page, route=routes.PARTICIPANT_NEW, title="Beckon",
+             on_load=[AppState.enter_staff, InviteState.load])
 app.add_page(mailbox_page, route=routes.MAILBOX, title="Beckon",
              on_load=[AppState.enter_admin, MailboxState.load])
 for _route, _guard in (
-    (routes.PARTICIPANTS, AppState.enter_staff),
     (routes.REVIEWS, AppState.enter_staff),
     (routes.EVENTS, AppState.enter_events),
     (routes.TEAM, AppState.enter_admin),

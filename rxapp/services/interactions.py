@@ -336,6 +336,65 @@ def _schedule_remaining_reminders(
 # --- actions ----------------------------------------------------------------------------
 
 
+def remind_now(
+    session: Session, *, organization_id: int, interaction_id: int, now: datetime
+) -> None:
+    """Send the participant their link again at once, with how far they got (R-INT-7).
+
+    The link stays the same (R-PLUS-3); refused once the interaction is finished.
+
+    Raises:
+        DomainError: ``interaction.already_completed`` or ``interaction.deleted``.
+        NotAllowed: Another organization's interaction.
+    """
+    interaction = get_interaction(
+        session, organization_id=organization_id, interaction_id=interaction_id
+    )
+    _require_unfinished(interaction)
+    participant = _participant(session, organization_id, interaction.participant_id)
+    done = _progress_of(session, interaction)
+    sent_before = session.exec(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.entity_type == ENTITY,
+            OutboxMessage.entity_id == interaction.id,
+            col(OutboxMessage.idempotency_key).like(f"interaction:{interaction.id}:manual:%"),
+        )
+    ).one()
+    schedule_message(
+        session,
+        organization_id=organization_id,
+        recipient=participant.email,
+        recipient_name=f"{participant.first_name} {participant.last_name}",
+        kind=KIND_REMINDER,
+        language=participant.language,
+        context=_message_context(
+            participant,
+            link_of(interaction),
+            reminder_number=0,
+            manual=True,
+            interaction_id=interaction.id,
+            answered=done.answered,
+            total=done.total,
+        ),
+        due_at=now,
+        idempotency_key=f"interaction:{interaction.id}:manual:{int(sent_before) + 1}",
+        entity_type=ENTITY,
+        entity_id=interaction.id,
+        now=now,
+    )
+
+
+def participant_link(session: Session, *, organization_id: int, interaction_id: int) -> str:
+    """Return an unfinished interaction's link, for "copy link" and the QR code (R-INT-7)."""
+    interaction = get_interaction(
+        session, organization_id=organization_id, interaction_id=interaction_id
+    )
+    _require_unfinished(interaction)
+    return link_of(interaction)
+
+
 def create_interaction(
     session: Session,
     *,
@@ -685,7 +744,8 @@ def _check_reminder(session: Session, message: OutboxMessage, now: datetime) -> 
         return "completed"
     if interaction.state == InteractionState.DELETED.value:
         return "deleted"
-    if not interaction.reminders_on:
+    # "Remind now" was asked for by hand: the weekly toggle does not govern it.
+    if not interaction.reminders_on and not (message.context or {}).get("manual"):
         return "reminders turned off"
     return None
 

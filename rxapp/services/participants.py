@@ -99,6 +99,14 @@ def normalize_email(email: str) -> str:
     return value.lower()
 
 
+class ValidationErrors(DomainError):
+    """Several fields are wrong at once; ``code``/``field`` name the first, ``errors`` all."""
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        super().__init__(errors[0].code, errors[0].field)
+        self.errors = errors
+
+
 def _check_fields(
     first_name: str, last_name: str, email: str, language: str
 ) -> tuple[tuple[str, str, str, str], list[DomainError]]:
@@ -168,7 +176,7 @@ def add_participant(
     """
     (first, last, clean_email, lang), errors = _check_fields(first_name, last_name, email, language)
     if errors:
-        raise errors[0]
+        raise ValidationErrors(errors)
     if max_interactions_override is not None and max_interactions_override < 0:
         raise DomainError("participant.max_interactions_invalid", field="max_interactions_override")
     if _email_taken(session, organization_id, clean_email):

@@ -73,6 +73,11 @@ class AppState(rx.State):
         return self.lang if self.lang in LANGUAGES else "en"
 
     @rx.var
+    def api_base(self) -> str:
+        """Origin of the backend's HTTP endpoints (exports, QR codes); public, not a secret."""
+        return rx.config.get_config().api_url.rstrip("/")
+
+    @rx.var
     def t(self) -> dict[str, str]:
         """The UI catalogue of the current language."""
         return catalog(self.language)
@@ -105,6 +110,13 @@ class AppState(rx.State):
                 "refused",
                 extra={"state": self.get_full_name(), "roles": roles, "signed_in": bool(principal)},
             )
+            return None
+        return principal
+
+    def _require_module(self, module: str, *roles: str) -> auth.Principal | None:
+        """Like :meth:`_require`, and the organization's plan must include ``module``."""
+        principal = self._require(*roles)
+        if principal is None or module not in principal.modules:
             return None
         return principal
 
