@@ -8,15 +8,15 @@ from rxapp.pages.auth import forgot_page, login_page, reset_page
 from rxapp.pages.home import coming_soon_page, forbidden_page, home_page
 from rxapp.pages.mailbox import mailbox_page
 from rxapp.pages.participants import invite_page, participant_page, participants_page
-from rxapp.pages.take import take_page
 from rxapp.pages.settings import settings_page
+from rxapp.pages.take import take_page
 from rxapp.scheduler.lifespan import scheduler_lifespan_task
 from rxapp.states.auth import ForgotState, LoginState, ResetState
 from rxapp.states.base import AppState
 from rxapp.states.mailbox import MailboxState
 from rxapp.states.participants import InviteState, ParticipantsState, ParticipantState
-from rxapp.states.take import TakeState
 from rxapp.states.settings import SettingsState
+from rxapp.states.take import TakeState
 
 app = rx.App(
     api_transformer=build_api(),
