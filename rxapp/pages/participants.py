@@ -205,8 +205,10 @@ def participants_page() -> rx.Component:
                     rx.text(s.page.to_string() + " / " + s.pages.to_string(), size="2"),
                     rx.button(tr("common.next"), on_click=s.go_page(1),
                               disabled=s.page >= s.pages, variant="soft"),
-                    rx.text(tr("participants.total").to(str).replace(
-                        "{count}", s.total.to_string()), size="2", color_scheme="gray"),
+                    rx.text(rx.cond(s.total == 1, tr("participants.total_one"),
+                                    tr("participants.total").to(str).replace(
+                                        "{count}", s.total.to_string())),
+                            size="2", color_scheme="gray"),
                     align="center", justify="center", width="100%", wrap="wrap",
                 ),
                 width="100%",
