@@ -10,6 +10,7 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -60,6 +61,11 @@ def ordered_dimensions(found: set[str] | list[str]) -> list[str]:
     """Return the shipped questionnaire's dimensions in its order, then any others sorted."""
     shipped = list(_dimension_labels())
     return shipped + sorted(d for d in found if d not in shipped)
+
+
+def format_score(value: float) -> str:
+    """Return a score with one decimal, halves rounded up (4.25 -> "4.3", as people expect)."""
+    return str(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _explanation(dimension: str, language: str) -> str | None:
@@ -149,7 +155,7 @@ def _score_chart(data: ReportData, width: float) -> Drawing:
     chart.bars[0].strokeColor = None
     chart.barWidth = 9 * mm
     chart.groupSpacing = 6 * mm
-    chart.barLabelFormat = "%.1f"
+    chart.barLabelFormat = format_score
     chart.barLabels.nudge = 10
     chart.barLabels.fontName = "Helvetica-Bold"
     chart.barLabels.fontSize = 10
@@ -211,7 +217,7 @@ def render_report_pdf(data: ReportData) -> bytes:
         if dimension not in data.scores:
             continue
         label = escape(dimension_label(dimension, lang))
-        score = f"{data.scores[dimension]:.1f}"
+        score = format_score(data.scores[dimension])
         story.append(Paragraph(f"<b>{label}</b> ({score} / 5)", body))
         explanation = _explanation(dimension, lang)
         if explanation:
