@@ -11,6 +11,8 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -21,6 +23,9 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import registerFontFamily
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from sqlmodel import Session, col, select
 
@@ -75,6 +80,37 @@ def _explanation(dimension: str, language: str) -> str | None:
 
 
 # --- the PDF report ---------------------------------------------------------------------
+
+# A Unicode font when the system has one (names like "Łukasz" or "Nguyễn"); otherwise
+# the PDF standard fonts, which cover the Latin-1 letters of our four languages.
+_FONT_DIRS = (
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/dejavu"),
+    Path("/usr/share/fonts/TTF"),
+)
+
+
+@lru_cache
+def report_fonts() -> tuple[str, str]:
+    """Return the (regular, bold) font names the report uses, registering DejaVu once."""
+    for folder in _FONT_DIRS:
+        regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+        if regular.is_file() and bold.is_file():
+            try:
+                pdfmetrics.registerFont(TTFont("BeckonSans", str(regular)))
+                pdfmetrics.registerFont(TTFont("BeckonSans-Bold", str(bold)))
+            except Exception:  # noqa: BLE001 - a broken font file: fall back, do not fail
+                logger.warning("report font not usable", extra={"path": str(regular)})
+                continue
+            registerFontFamily(
+                "BeckonSans",
+                normal="BeckonSans",
+                bold="BeckonSans-Bold",
+                italic="BeckonSans",
+                boldItalic="BeckonSans-Bold",
+            )
+            return "BeckonSans", "BeckonSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
 
 
 @dataclass(frozen=True)
@@ -140,14 +176,15 @@ def _score_chart(data: ReportData, width: float) -> Drawing:
     # The first category is drawn at the bottom; reverse so the list reads top-down.
     chart.data = [list(reversed(values))]
     chart.categoryAxis.categoryNames = list(reversed(labels))
-    chart.categoryAxis.labels.fontName = "Helvetica"
+    regular, bold = report_fonts()
+    chart.categoryAxis.labels.fontName = regular
     chart.categoryAxis.labels.fontSize = 10
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.categoryAxis.labels.dx = -4
     chart.valueAxis.valueMin = 0
     chart.valueAxis.valueMax = SCALE_MAX
     chart.valueAxis.valueStep = 1
-    chart.valueAxis.labels.fontName = "Helvetica"
+    chart.valueAxis.labels.fontName = regular
     chart.valueAxis.labels.fontSize = 9
     chart.valueAxis.visibleGrid = True
     chart.valueAxis.gridStrokeColor = colors.HexColor("#e6e8ee")
@@ -157,7 +194,7 @@ def _score_chart(data: ReportData, width: float) -> Drawing:
     chart.groupSpacing = 6 * mm
     chart.barLabelFormat = format_score
     chart.barLabels.nudge = 10
-    chart.barLabels.fontName = "Helvetica-Bold"
+    chart.barLabels.fontName = bold
     chart.barLabels.fontSize = 10
     drawing.add(chart)
     drawing.add(
@@ -165,7 +202,7 @@ def _score_chart(data: ReportData, width: float) -> Drawing:
             chart.x,
             height - 6 * mm,
             translate(data.language, "reports.chart_title"),
-            fontName="Helvetica",
+            fontName=regular,
             fontSize=9,
             fillColor=_MUTED,
         )
@@ -176,13 +213,18 @@ def _score_chart(data: ReportData, width: float) -> Drawing:
 def render_report_pdf(data: ReportData) -> bytes:
     """Lay out the report: header, scores chart, one explanation per dimension.
 
-    Standard PDF fonts are used (Latin-1: covers English, German, French, Swedish).
+    DejaVu Sans is embedded when the system has it, so any name prints; otherwise the
+    standard fonts cover the Latin-1 letters of English, German, French and Swedish.
     """
     lang = data.language
     styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=10.5, leading=14)
+    regular, bold = report_fonts()
+    body = ParagraphStyle(
+        "body", parent=styles["BodyText"], fontName=regular, fontSize=10.5, leading=14
+    )
     muted = ParagraphStyle("muted", parent=body, textColor=_MUTED, fontSize=9, leading=12)
-    heading = ParagraphStyle("h", parent=styles["Heading2"], textColor=colors.black)
+    heading = ParagraphStyle("h", parent=styles["Heading2"], fontName=bold, textColor=colors.black)
+    title = ParagraphStyle("title", parent=styles["Title"], fontName=bold)
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -201,7 +243,7 @@ def render_report_pdf(data: ReportData) -> bytes:
     )
     story: list[Any] = [
         Paragraph(escape(data.organization_name), muted),
-        Paragraph(escape(translate(lang, "reports.title")), styles["Title"]),
+        Paragraph(escape(translate(lang, "reports.title")), title),
         Paragraph(
             f"<b>{escape(translate(lang, 'reports.participant'))}:</b> "
             f"{escape(data.participant_name)}",

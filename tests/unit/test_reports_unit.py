@@ -1,4 +1,4 @@
-"""QR code of a participant link, shown on the invite page (R-INT-7)."""
+"""QR code, CSV cell guard, score rounding and fonts of the report (R-INT-7, R-INT-9)."""
 
 import re
 
@@ -30,3 +30,18 @@ def test_r_int_9_report_scores_round_halves_up():
     from rxapp.services.reports import format_score
 
     assert [format_score(v) for v in (4.25, 2.5, 3.75, 1.0)] == ["4.3", "2.5", "3.8", "1.0"]
+
+
+def test_r_int_9_report_embeds_a_unicode_font_when_the_system_has_one():
+    from datetime import datetime
+
+    import pytest
+
+    from rxapp.services.reports import ReportData, render_report_pdf, report_fonts
+
+    if report_fonts()[0] == "Helvetica":
+        pytest.skip("no DejaVu Sans on this system")
+    pdf = render_report_pdf(
+        ReportData("Acme", "Łukasz Nguyễn", datetime(2026, 3, 3), "en", {"clarity": 4.0})
+    )
+    assert pdf.startswith(b"%PDF") and b"/FontFile2" in pdf
