@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from rxapp import clock, routes
+from rxapp.api_exports import export_routes
 from rxapp.db import get_engine, session_scope
 from rxapp.services import auth
 from rxapp.settings import get_settings
@@ -81,5 +82,6 @@ def build_api() -> Starlette:
             Route(routes.API_SESSION_CLAIM, claim_session, methods=["GET"]),
             Route(routes.API_SESSION_END, end_session, methods=["GET"]),
             Route(routes.API_HEALTH, health, methods=["GET"]),
+            *export_routes(),
         ]
     )

@@ -9,6 +9,7 @@ import asyncio
 import logging
 import signal
 
+import rxapp.scheduler.kinds  # noqa: F401  (registers every kind's checks and hooks)
 from rxapp.scheduler.worker import Worker
 from rxapp.settings import get_settings
 

@@ -7,6 +7,7 @@ from rxapp.i18n import catalog, pick_language, translate
 from rxapp.models import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2] / "rxapp"
+FILE_SUFFIXES = (".id", ".pdf", ".csv", ".xlsx", ".svg", ".ics", ".json", ".txt", ".html")
 KEY = re.compile(r"""["']([a-z_]+(?:\.[a-z0-9_]+)+)["']""")
 
 
@@ -28,7 +29,7 @@ def test_r_ui_1_every_key_used_in_code_exists():
     for path in ROOT.rglob("*.py"):
         for key in KEY.findall(path.read_text(encoding="utf-8")):
             if key.split(".", 1)[0] in prefixes and key not in catalog("en"):
-                if key.startswith(("rxapp.", "reflex.")) or key.endswith(".id"):
+                if key.startswith(("rxapp.", "reflex.")) or key.endswith(FILE_SUFFIXES):
                     continue
                 missing.add(f"{path.name}: {key}")
     assert not missing, sorted(missing)
