@@ -367,27 +367,33 @@ def participant_page() -> rx.Component:
                         href=routes.PARTICIPANTS, size="2"),
                 page_title(s.first_name + " " + s.last_name),
                 rx.cond(s.completed_count > 0, _dashboard(), _panel_body()),
-                rx.drawer.root(
-                    rx.drawer.portal(rx.drawer.overlay(), rx.drawer.content(
-                        rx.vstack(
-                            rx.hstack(
-                                rx.heading(tr("participant.manage"), as_="h2", size="4"),
-                                rx.spacer(),
-                                rx.button(rx.icon("x"), variant="ghost",
-                                          aria_label=tr("common.close"),
-                                          on_click=s.toggle_panel(False)),
-                                width="100%",
+                rx.cond(
+                    s.panel_open,
+                    rx.fragment(
+                        # A plain fixed panel: it stays inside the theme and the page stays put.
+                        rx.box(on_click=s.toggle_panel(False), position="fixed", inset="0",
+                               background="var(--black-a6)", z_index="40"),
+                        rx.box(
+                            rx.vstack(
+                                rx.hstack(
+                                    rx.heading(tr("participant.manage"), as_="h2", size="4"),
+                                    rx.spacer(),
+                                    rx.button(rx.icon("x"), variant="ghost",
+                                              aria_label=tr("common.close"),
+                                              on_click=s.toggle_panel(False)),
+                                    width="100%",
+                                ),
+                                _panel_body(),
+                                spacing="3", padding="16px", width="100%",
                             ),
-                            _panel_body(),
-                            spacing="3", padding="16px", width="100%",
-                            overflow_y="auto", height="100%",
+                            position="fixed", top="0", right="0", height="100vh",
+                            width=["100%", "440px"], overflow_y="auto", z_index="41",
+                            background="var(--color-panel-solid)",
+                            box_shadow="var(--shadow-5)",
+                            role="dialog", aria_modal="true", aria_label=tr("participant.manage"),
+                            id="side-panel",
                         ),
-                        width=["100%", "440px"], height="100%", right="0", top="0",
-                        background="var(--color-panel-solid)",
-                    )),
-                    open=s.panel_open,
-                    on_open_change=s.toggle_panel,
-                    direction="right",
+                    ),
                 ),
                 _delete_dialog(),
                 spacing="3", width="100%", align="start",
