@@ -280,9 +280,21 @@ def _item(item: rx.Var) -> rx.Component:
             ),
             rx.button(tr("status.title"), variant="ghost", size="1",
                       on_click=s.show_log(item["id"])),
-            rx.cond(s.open_log_id.to_string() == item["id"],
+            rx.cond(
+                s.open_log_id.to_string() == item["id"],
+                rx.vstack(
                     status_log(s.log, label=lambda e: tr("status." + e),
-                               empty=tr("status.empty"))),
+                               empty=tr("status.empty")),
+                    rx.cond(s.queued.length() > 0, rx.vstack(
+                        rx.text(tr("participant.queued"), size="2", weight="medium"),
+                        rx.foreach(s.queued, lambda q: rx.text(
+                            q["due"], " · ", tr("kind." + q["kind"]), size="1",
+                            color_scheme="gray")),
+                        spacing="1",
+                    )),
+                    spacing="2", width="100%",
+                ),
+            ),
             spacing="2", width="100%",
         ),
         width="100%",

@@ -14,6 +14,7 @@ from rxapp.i18n import translate
 from rxapp.models import LANGUAGES, Module
 from rxapp.services import interactions, participants
 from rxapp.services.errors import DomainError, NotAllowed, NotFound
+from rxapp.services.outbox import list_messages_for
 from rxapp.services.questionnaires import ensure_default_questionnaire
 from rxapp.services.status_log import get_status_log
 from rxapp.states.base import STAFF, AppState
@@ -251,6 +252,7 @@ class ParticipantState(AppState):
     panel_open: bool = False
     open_log_id: int = 0
     log: list[dict[str, str]] = []
+    queued: list[dict[str, str]] = []
     confirm_delete_id: int = 0
 
     def _guard(self):  # noqa: ANN202
@@ -399,8 +401,15 @@ class ParticipantState(AppState):
                 )
                 rows = get_status_log(session, organization_id=principal.organization_id,
                                       entity_type=interactions.ENTITY, entity_id=iid)
+                messages = list_messages_for(session, organization_id=principal.organization_id,
+                                             entity_type=interactions.ENTITY, entity_id=iid)
         except (NotFound, NotAllowed):
             return
+        # What is still to come (R-MSG-5): queued emails with their planned time.
+        self.queued = [
+            {"kind": m.kind, "due": m.due_at.strftime("%Y-%m-%d %H:%M UTC")}
+            for m in sorted(messages, key=lambda m: m.due_at) if m.state == "scheduled"
+        ]
         self.open_log_id = iid
         self.log = [
             {"event": r.event, "at": r.at.strftime("%Y-%m-%d %H:%M UTC"),

@@ -10,6 +10,7 @@ from rxapp import clock
 from rxapp.db import session_scope
 from rxapp.services import taking
 from rxapp.services.errors import DomainError
+from rxapp.services.reports import build_report_pdf
 from rxapp.states.base import AppState
 
 
@@ -141,6 +142,17 @@ class TakeState(AppState):
             self.index = len(self.questions) - 1
         elif self.index > 0:
             self.index -= 1
+
+    @rx.event
+    def download_report(self):  # noqa: ANN201
+        """Hand the participant their report as a download (the plan must include reports)."""
+        with session_scope() as session:
+            view = taking.open_by_token(session, token=self._token(), now=clock.now())
+            if view is None or not view.completed or not view.report_available:
+                return None
+            pdf = build_report_pdf(session, organization_id=view.organization_id,
+                                   interaction_id=view.interaction_id, language=view.language)
+        return rx.download(data=pdf, filename="report.pdf")
 
     @rx.event
     def finish(self):  # noqa: ANN201

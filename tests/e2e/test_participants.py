@@ -64,6 +64,9 @@ def test_r_int_organizer_to_participant_phone_and_back(page: Page, browser: Brow
     phone.get_by_role("button", name="Plutôt d'accord").click()
     phone.locator("#take-finish").click()
     expect(phone.locator("#take-done")).to_have_text("Merci !")
+    with phone.expect_download() as download:
+        phone.locator("#take-report").click()
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     context.close()
 
     # R-INT-9: the report email carries a PDF.
@@ -75,7 +78,11 @@ def test_r_int_organizer_to_participant_phone_and_back(page: Page, browser: Brow
     page.reload()
     page.wait_for_load_state("networkidle")
     expect(page.locator("#scores-chart")).to_be_visible()
-    expect(page.locator("#manage")).to_be_visible()
+    page.locator("#manage").click()
+    panel = page.locator("#side-panel")
+    panel.get_by_role("button", name="Status log").click()
+    for event in ("Scheduled", "Sent", "Link opened", "Completed"):
+        expect(panel.get_by_text(event, exact=True).first).to_be_visible()
     csv = page.request.get(live_app.url + "/api/export/results.csv")
     assert csv.ok
     assert "Dubois" in csv.text()
