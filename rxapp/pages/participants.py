@@ -155,6 +155,18 @@ def participants_page() -> rx.Component:
         rx.hstack(
             page_title(tr("nav.participants")),
             rx.spacer(),
+            rx.menu.root(
+                rx.menu.trigger(rx.button(rx.icon("download", size=16), tr("export.results"),
+                                          variant="soft", size="3", id="export")),
+                rx.menu.content(
+                    rx.menu.item(rx.link("CSV", href=s.api_base + "/api/export/results.csv",
+                                         is_external=False, reload_document=True,
+                                         id="export-csv")),
+                    rx.menu.item(rx.link("Excel (XLSX)",
+                                         href=s.api_base + "/api/export/results.xlsx",
+                                         reload_document=True, id="export-xlsx")),
+                ),
+            ),
             _add_dialog(),
             align="center",
             width="100%",
