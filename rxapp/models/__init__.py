@@ -17,8 +17,20 @@ from rxapp.models.outbox import (
     StatusEvent,
     StatusKind,
 )
+from rxapp.models.team import (
+    AttributeKind,
+    AttributeOption,
+    ClassOfService,
+    InvitationState,
+    TeamInvitation,
+)
 
 __all__ = [
+    "AttributeKind",
+    "AttributeOption",
+    "ClassOfService",
+    "InvitationState",
+    "TeamInvitation",
     "LANGUAGES",
     "AuthSession",
     "Language",

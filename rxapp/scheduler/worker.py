@@ -37,6 +37,7 @@ from rxapp.mail.transport import SendOutcome, SendResult, Transport, get_transpo
 from rxapp.models.accounts import Organization
 from rxapp.models.outbox import MessageState, OutboxMessage, StatusEvent, StatusKind
 from rxapp.scheduler.retry import RetryPolicy
+from rxapp.services import team as _team  # noqa: F401 - registers the team send checks
 from rxapp.services.outbox import check_still_wanted
 from rxapp.settings import Settings, get_settings
 
