@@ -23,8 +23,10 @@ def _fill(key: str, **values: rx.Var) -> rx.Var:
     """A catalogue text with ``{name}`` placeholders filled from vars."""
     text = tr(key).to(str)
     for name, value in values.items():
-        text = text.replace("{" + name + "}", value.to_string() if not isinstance(
-            value, str) else value)
+        # Strings go in as they are; numbers are turned into text (to_string would quote a str).
+        filler = value if isinstance(value, str) or value._var_type is str else (
+            value.to_string())
+        text = text.replace("{" + name + "}", filler)
     return text
 
 

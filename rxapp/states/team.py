@@ -36,6 +36,10 @@ def _empty_attributes() -> dict[str, list[str]]:
     return {kind: [] for kind in team.LIST_KINDS}
 
 
+# Defaults with every kind present, so the page never reads a missing list before load.
+EMPTY_OPTIONS: dict[str, list[str]] = {kind: [] for kind in team.ATTRIBUTE_KINDS}
+
+
 def _str(value: object, limit: int = 1000) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
@@ -93,8 +97,8 @@ class InvitationsState(TeamBaseState):
     # The stepper: 0 closed, then 1 role, 2 attributes, 3 addresses.
     step: int = 0
     role: str = "agent"
-    options: dict[str, list[str]] = {}
-    chosen: dict[str, list[str]] = {}
+    options: dict[str, list[str]] = EMPTY_OPTIONS
+    chosen: dict[str, list[str]] = EMPTY_OPTIONS
     class_of_service: str = ""
     draft: str = ""
     draft_key: int = 0
@@ -451,10 +455,10 @@ class MembersState(TeamBaseState):
 
     rows: list[dict] = []
     filters: dict[str, str] = {}
-    options: dict[str, list[str]] = {}
+    options: dict[str, list[str]] = EMPTY_OPTIONS
     edit_id: int = 0
     edit_name: str = ""
-    edit_chosen: dict[str, list[str]] = {}
+    edit_chosen: dict[str, list[str]] = EMPTY_OPTIONS
     edit_cos: str = ""
     edit_error: str = ""
 
@@ -577,7 +581,7 @@ class MembersState(TeamBaseState):
 class AttributeListsState(TeamBaseState):
     """The organization's attribute lists (admins only)."""
 
-    options: dict[str, list[str]] = {}
+    options: dict[str, list[str]] = EMPTY_OPTIONS
     errors: dict[str, str] = {}
     form_key: int = 0
 
@@ -587,7 +591,7 @@ class AttributeListsState(TeamBaseState):
         self.errors = {}
         principal = self._require(*ADMIN)
         if principal is None:
-            self.options = {}
+            self.options = dict(EMPTY_OPTIONS)
             return
         with session_scope() as session:
             self.options = team.list_options(session, principal=principal)
