@@ -832,7 +832,7 @@ def check_csv(session: Session, *, principal: Principal, text: str, now: datetim
         row = CsvRow(line=index, email=normalize_email(raw.get("email", "")),
                      role=raw.get("role", "").strip().lower(), attributes=attrs)
         if row.role not in INVITABLE_ROLES:
-            row.problems.append("team.error.role_unknown")
+            row.problems.append("team.csv.unknown_role")
         for kind in LIST_KINDS:
             if any(v not in options[kind] for v in attrs[kind]):
                 row.problems.append(f"team.csv.unknown_{kind}")

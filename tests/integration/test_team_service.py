@@ -195,7 +195,7 @@ def test_r_plus_10_csv_checked_whole_before_sending(session, admin):
     report = team.invite_csv(session, principal=admin, text=bad, now=START)
     assert not report.ok and not report.sent
     assert [r.problems for r in report.rows] == [
-        [], ["team.error.role_unknown"], ["team.csv.unknown_channels"],
+        [], ["team.csv.unknown_role"], ["team.csv.unknown_channels"],
         ["team.outcome.duplicate"]]
     assert session.exec(select(TeamInvitation)).all() == []
     good = "email,role,channels\na@x.example,agent,Chat\nb@x.example,team_leader,\n"
