@@ -419,7 +419,23 @@ def invitations_page() -> rx.Component:
                            role="status", id="invite-result", margin_bottom="12px")),
         rx.cond(
             s.rows.length() > 0,
-            rx.vstack(rx.foreach(s.rows, _invitation_card), spacing="3", width="100%"),
+            rx.vstack(
+                rx.foreach(s.rows, _invitation_card),
+                rx.cond(
+                    s.row_count > s.rows.length(),
+                    rx.hstack(
+                        rx.button(rx.icon("chevron-left", size=16), tr("common.previous"),
+                                  variant="soft", on_click=s.previous_page,
+                                  disabled=s.page == 0),
+                        rx.text(s.page_label, size="2", id="invitations-page"),
+                        rx.button(tr("common.next"), rx.icon("chevron-right", size=16),
+                                  variant="soft", on_click=s.next_page,
+                                  disabled=~s.has_next),
+                        align="center", justify="center", spacing="3", width="100%",
+                    ),
+                ),
+                spacing="3", width="100%",
+            ),
             rx.callout(tr("team.inv.empty"), icon="inbox"),
         ),
         _stepper(),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from rxapp import routes
@@ -512,18 +512,58 @@ def pending_count(session: Session, *, principal: Principal, now: datetime) -> i
     ).all())
 
 
-def list_invitations(
-    session: Session, *, principal: Principal, now: datetime
-) -> list[InvitationRow]:
-    """Return the invitations not yet accepted nor revoked, newest first, with status logs."""
+def _open_invitations(principal: Principal):  # noqa: ANN202
+    return (
+        TeamInvitation.organization_id == principal.organization_id,
+        col(TeamInvitation.state).in_([InvitationState.PENDING.value,
+                                       InvitationState.EXPIRED.value]),
+    )
+
+
+def count_renewal_requests(session: Session, *, principal: Principal, now: datetime) -> int:
+    """How many expired invitations ask for a new link (shown on the dashboard, R-PLUS-2)."""
     _require_admin(principal)
-    invs = session.exec(
+    return session.exec(
+        select(func.count()).select_from(TeamInvitation).where(
+            *_open_invitations(principal),
+            col(TeamInvitation.renewal_requested_at).is_not(None),
+            TeamInvitation.expires_at <= now,
+        )
+    ).one()
+
+
+def count_invitations(session: Session, *, principal: Principal) -> int:
+    """How many invitations the list holds (pending and expired), for paging."""
+    _require_admin(principal)
+    return session.exec(
+        select(func.count()).select_from(TeamInvitation).where(*_open_invitations(principal))
+    ).one()
+
+
+def list_invitations(
+    session: Session, *, principal: Principal, now: datetime, offset: int = 0,
+    limit: int | None = None,
+) -> list[InvitationRow]:
+    """Return the invitations not yet accepted nor revoked, newest first, with status logs.
+
+    Args:
+        session: Any session.
+        principal: An admin.
+        now: Current time (decides which pending ones count as expired).
+        offset: Rows to skip (paging).
+        limit: At most this many rows; None for all.
+
+    """
+    _require_admin(principal)
+    query = (
         select(TeamInvitation)
-        .where(TeamInvitation.organization_id == principal.organization_id,
-               col(TeamInvitation.state).in_([InvitationState.PENDING.value,
-                                              InvitationState.EXPIRED.value]))
+        .where(*_open_invitations(principal))
         .order_by(col(TeamInvitation.created_at).desc(), col(TeamInvitation.id).desc())
-    ).all()
+        .offset(max(0, int(offset)))
+    )
+    if limit is not None:
+        query = query.limit(max(1, int(limit)))
+    invs = session.exec(query).all()
     logs: dict[int, list[StatusRow]] = {inv.id: [] for inv in invs}
     ids = list(logs)
     for start in range(0, len(ids), 500):

@@ -13,6 +13,7 @@ import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
+from rxapp.i18n import translate
 from rxapp.models import LANGUAGES
 from rxapp.services import team
 from rxapp.services.auth import Principal
@@ -24,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 # Invitations are created this many per transaction, so the progress bar moves.
 BULK_CHUNK = 100
+# Invitations shown per page: a bulk invite of thousands stays quick to render.
+PAGE_SIZE = 50
 ANY = "__any__"
 FILTER_KINDS = ("role", *team.ATTRIBUTE_KINDS)
 
@@ -44,23 +47,48 @@ def _str(value: object, limit: int = 1000) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
+def attributes_text(language: str, attributes: dict) -> str:
+    """One line such as "Channels: Chat, Phone · Skills: Swedish" in ``language``."""
+    parts = []
+    for kind in team.ATTRIBUTE_KINDS:
+        value = attributes.get(kind)
+        label = translate(language, f"team.kind.{kind}")
+        if kind == "class_of_service":
+            if value:
+                parts.append(f"{label}: {translate(language, 'team.cos.' + value)}")
+        elif value:
+            parts.append(f"{label}: {', '.join(value)}")
+    return " · ".join(parts)
+
+
+def _log_rows(rows: list[StatusRow]) -> list[dict[str, str]]:
+    return [{"event": r.event, "at": _when(r.at), "detail": r.detail} for r in rows]
+
+
+def invitation_rows(principal: Principal, language: str, page: int) -> tuple[int, list[dict]]:
+    """One page of the invitations list as view rows, and the total (no state touched)."""
+    now = clock.now()
+    with session_scope() as session:
+        total = team.count_invitations(session, principal=principal)
+        rows = team.list_invitations(session, principal=principal, now=now,
+                                     offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+    return total, [
+        {
+            "id": r.id, "email": r.email, "role": r.role,
+            "attributes": attributes_text(language, r.attributes), "state": r.state,
+            "sent": _when(r.last_sent_at), "expires": _when(r.expires_at),
+            "renewal": r.renewal_requested_at is not None,
+            "log": _log_rows(r.log),
+        }
+        for r in rows
+    ]
+
+
 class TeamBaseState(AppState):
     """Shared helpers of the admin team pages (not a page state of its own)."""
 
     def _attributes_text(self, attributes: dict) -> str:
-        parts = []
-        for kind in team.ATTRIBUTE_KINDS:
-            value = attributes.get(kind)
-            if kind == "class_of_service":
-                if value:
-                    parts.append(f"{self._tr('team.kind.' + kind)}: "
-                                 f"{self._tr('team.cos.' + value)}")
-            elif value:
-                parts.append(f"{self._tr('team.kind.' + kind)}: {', '.join(value)}")
-        return " · ".join(parts)
-
-    def _log_rows(self, rows: list[StatusRow]) -> list[dict[str, str]]:
-        return [{"event": r.event, "at": _when(r.at), "detail": r.detail} for r in rows]
+        return attributes_text(self.language, attributes)
 
 
 class TeamDashboardState(TeamBaseState):
@@ -80,9 +108,8 @@ class TeamDashboardState(TeamBaseState):
         now = clock.now()
         with session_scope() as session:
             self.pending = team.pending_count(session, principal=principal, now=now)
-            rows = team.list_invitations(session, principal=principal, now=now)
+            self.renewals = team.count_renewal_requests(session, principal=principal, now=now)
             members = team.list_members(session, principal=principal)
-        self.renewals = sum(1 for r in rows if r.renewal_requested_at and r.state == "expired")
         self.members = len(members)
         self.agents = sum(1 for m in members if m.role == "agent")
 
@@ -91,6 +118,8 @@ class InvitationsState(TeamBaseState):
     """The invitations list, resend and revoke, and the "+" stepper (R-TEAM-1..3)."""
 
     rows: list[dict] = []
+    row_count: int = 0
+    page: int = 0
     # Revoke confirmation dialog.
     revoke_id: int = 0
     revoke_email: str = ""
@@ -122,20 +151,49 @@ class InvitationsState(TeamBaseState):
         """Whether the revoke confirmation shows."""
         return self.revoke_id != 0
 
-    def _reload(self, principal: Principal) -> None:
-        now = clock.now()
-        with session_scope() as session:
-            rows = team.list_invitations(session, principal=principal, now=now)
-        self.rows = [
-            {
-                "id": r.id, "email": r.email, "role": r.role,
-                "attributes": self._attributes_text(r.attributes), "state": r.state,
-                "sent": _when(r.last_sent_at), "expires": _when(r.expires_at),
-                "renewal": r.renewal_requested_at is not None,
-                "log": self._log_rows(r.log),
-            }
-            for r in rows
-        ]
+    def _fetch(self, principal: Principal, page: int) -> tuple[int, list[dict]]:
+        return invitation_rows(principal, self.language, page)
+
+    def _show_page(self, total: int, rows: list[dict], page: int) -> None:
+        self.row_count = total
+        self.page = page
+        self.rows = rows
+
+    def _reload(self, principal: Principal, page: int | None = None) -> None:
+        page = self.page if page is None else page
+        total, rows = self._fetch(principal, page)
+        if not rows and page > 0:
+            page = max(0, (total - 1) // PAGE_SIZE)
+            total, rows = self._fetch(principal, page)
+        self._show_page(total, rows, page)
+
+    @rx.var
+    def page_label(self) -> str:
+        """"51–100 / 2003" above the list."""
+        if not self.row_count:
+            return ""
+        first = self.page * PAGE_SIZE + 1
+        last = min(self.row_count, first + PAGE_SIZE - 1)
+        return f"{first}–{last} / {self.row_count}"
+
+    @rx.var
+    def has_next(self) -> bool:
+        """Whether a later page exists."""
+        return (self.page + 1) * PAGE_SIZE < self.row_count
+
+    @rx.event
+    def next_page(self) -> None:
+        """Show the next page of invitations."""
+        principal = self._require(*ADMIN)
+        if principal is not None and self.has_next:
+            self._reload(principal, self.page + 1)
+
+    @rx.event
+    def previous_page(self) -> None:
+        """Show the previous page of invitations."""
+        principal = self._require(*ADMIN)
+        if principal is not None and self.page > 0:
+            self._reload(principal, self.page - 1)
 
     @rx.event
     def load(self) -> None:
@@ -146,7 +204,7 @@ class InvitationsState(TeamBaseState):
         if principal is None:
             self.rows = []
             return
-        self._reload(principal)
+        self._reload(principal, 0)
 
     # --- resend, revoke, renew ------------------------------------------------
 
@@ -361,6 +419,7 @@ class InvitationsState(TeamBaseState):
                 self.sending = False
                 return
             emails = list(self.chips)
+            language = self.language
             role = self.role
             attributes = {**self.chosen, "class_of_service": self.class_of_service}
         started = time.perf_counter()
@@ -379,8 +438,11 @@ class InvitationsState(TeamBaseState):
         elapsed = time.perf_counter() - started
         logger.info("bulk invite", extra={"count": len(emails), "invited": invited,
                                           "seconds": round(elapsed, 2)})
+        # Read the first page outside the lock; only the assignment needs it.
+        total, rows = await asyncio.to_thread(invitation_rows, principal, language, 0)
         async with self:
             self.sending = False
+            self._show_page(total, rows, 0)
             if error:
                 self.result = self._tr(error)
                 return
@@ -389,7 +451,6 @@ class InvitationsState(TeamBaseState):
             self.chips = []
             self.reported = []
             self.step = 0
-            self._reload(principal)
         yield rx.toast.success(self._tr("team.step.done", n=invited))
 
 

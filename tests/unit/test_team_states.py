@@ -13,7 +13,7 @@ from sqlmodel import select
 from rxapp.models import AttributeOption, OutboxMessage, TeamInvitation, User
 from rxapp.services import team
 from rxapp.services.auth import resolve_session
-from rxapp.states.team import InvitationsState, JoinState, MembersState
+from rxapp.states.team import InvitationsState, JoinState, MembersState, TeamDashboardState
 from tests.conftest import START
 from tests.factories import make_org, make_user
 from tests.states import make_state, signed_in_token
@@ -156,6 +156,10 @@ async def test_r_ui_2_bulk_1000_addresses_in_one_action(world, capsys):
     await _drive(_background(state, "run_send"))
     finished = time.perf_counter()
     assert not state.sending and state.progress == 1000
+    # The list shows one page at a time, newest first.
+    assert (len(state.rows), state.row_count, state.page_label) == (50, 1001, "1–50 / 1001")
+    state.next_page()
+    assert state.page == 1 and state.rows[0]["email"] != "new@x.example"
     invs = _invitations(session)
     assert len(invs) == 1001
     assert invs[-1].attributes["skills"] == ["Swedish"]
@@ -187,3 +191,22 @@ def test_r_team_4_join_page_registers_once(world):
     unknown = make_state(JoinState, path="/join/nope")
     unknown.load()
     assert unknown.status == "unknown"
+
+
+def test_r_team_1_dashboard_counts_pending_and_renewals(world, frozen_clock):
+    from datetime import timedelta
+
+    session = world["session"]
+    state = _state(TeamDashboardState, session, world["admin"], path="/team")
+    state.load()
+    assert (state.pending, state.renewals, state.members) == (1, 0, 3)
+    msg = session.exec(select(OutboxMessage).where(
+        OutboxMessage.kind == team.KIND_INVITATION)).first()
+    token = msg.context["link"].rsplit("/", 1)[-1]
+    later = frozen_clock.advance(timedelta(days=8))
+    team.request_renewal(session, token=token, now=later)
+    session.commit()
+    state = make_state(TeamDashboardState, path="/team",
+                       token=signed_in_token(session, world["admin"].id, later))
+    state.load()
+    assert (state.pending, state.renewals) == (0, 1)
