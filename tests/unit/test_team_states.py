@@ -210,3 +210,35 @@ def test_r_team_1_dashboard_counts_pending_and_renewals(world, frozen_clock):
                        token=signed_in_token(session, world["admin"].id, later))
     state.load()
     assert (state.pending, state.renewals) == (0, 1)
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "sv"])
+def test_r_ui_1_team_emails_render_in_each_language(language):
+    from rxapp.mail.render import render_parts
+
+    context = {"name": "Ann", "link": "https://beckon.example/join/abc", "role": "Agent",
+               "inviter": "Ada", "organization_name": "Acme", "expires": "2026-03-09 09:00 UTC",
+               "invitee": "ann@x.example"}
+    for kind in (team.KIND_INVITATION, team.KIND_EXPIRING, team.KIND_RENEWAL):
+        subject, text, html = render_parts(kind=kind, language=language, context=context)
+        assert subject and "{{" not in subject + text + html
+        assert "https://beckon.example/join/abc" in text and "Acme" in text
+
+
+def test_r_team_5_admin_edits_member_attributes(world):
+    session = world["session"]
+    state = _state(MembersState, session, world["admin"], path="/team/members")
+    state.load()
+    state.start_edit(world["agent"].id)
+    state.toggle_edit("skills", "Swedish")
+    state.toggle_edit("skills", "Klingon")  # not in the list: ignored
+    state.set_edit_cos("internal_only")
+    state.save_edit()
+    session.expire_all()
+    assert session.get(User, world["agent"].id).attributes["skills"] == ["Swedish"]
+    state.set_filter("skills", "Swedish")
+    assert [r["email"] for r in state.rows] == ["agent@alpha.example"]
+    state.set_filter("class_of_service", "local_with_mobile")
+    assert state.rows == []
+    state.clear_filters()
+    assert len(state.rows) == 3
