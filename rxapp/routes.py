@@ -16,6 +16,11 @@ TAKE = "/i/[token]"
 REVIEWS = "/reviews"
 EVENTS = "/events"
 TEAM = "/team"
+TEAM_INVITATIONS = "/team/invitations"
+TEAM_MEMBERS = "/team/members"
+TEAM_SETTINGS = "/team/settings"
+TEAM_IMPORT = "/team/import"
+JOIN = "/join/[token]"
 SETTINGS = "/settings"
 MAILBOX = "/mailbox"
 
@@ -35,6 +40,21 @@ def reset_path(token: str) -> str:
 def reset_url(token: str) -> str:
     """Absolute link to the reset page, for emails."""
     return get_settings().base_url.rstrip("/") + reset_path(token)
+
+
+def join_path(token: str) -> str:
+    """Path of the page where an invitee accepts a team invitation."""
+    return f"/join/{token}"
+
+
+def join_url(token: str) -> str:
+    """Absolute link to the team invitation page, for emails."""
+    return get_settings().base_url.rstrip("/") + join_path(token)
+
+
+def team_invitations_url() -> str:
+    """Absolute link to the admins' invitations page, for emails."""
+    return get_settings().base_url.rstrip("/") + TEAM_INVITATIONS
 
 
 def claim_url(api_origin: str, *, ticket: str, next_url: str) -> str:

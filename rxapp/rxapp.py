@@ -10,6 +10,14 @@ from rxapp.pages.mailbox import mailbox_page
 from rxapp.pages.participants import invite_page, participant_page, participants_page
 from rxapp.pages.settings import settings_page
 from rxapp.pages.take import take_page
+from rxapp.pages.team import (
+    attribute_lists_page,
+    csv_import_page,
+    invitations_page,
+    join_page,
+    members_page,
+    team_dashboard_page,
+)
 from rxapp.scheduler.lifespan import scheduler_lifespan_task
 from rxapp.states.auth import ForgotState, LoginState, ResetState
 from rxapp.states.base import AppState
@@ -17,6 +25,14 @@ from rxapp.states.mailbox import MailboxState
 from rxapp.states.participants import InviteState, ParticipantsState, ParticipantState
 from rxapp.states.settings import SettingsState
 from rxapp.states.take import TakeState
+from rxapp.states.team import (
+    AttributeListsState,
+    CsvImportState,
+    InvitationsState,
+    JoinState,
+    MembersState,
+    TeamDashboardState,
+)
 
 app = rx.App(
     api_transformer=build_api(),
@@ -34,6 +50,8 @@ app.add_page(forgot_page, route=routes.FORGOT, title="Beckon",
              on_load=[AppState.enter_public, ForgotState.load])
 app.add_page(reset_page, route=routes.RESET, title="Beckon",
              on_load=[AppState.enter_public, ResetState.load])
+app.add_page(join_page, route=routes.JOIN, title="Beckon",
+             on_load=[AppState.enter_public, JoinState.load])
 
 # The participant's page: the link token is the only credential.
 app.add_page(take_page, route=routes.TAKE, title="Beckon", on_load=TakeState.load)
@@ -52,9 +70,17 @@ app.add_page(invite_page, route=routes.PARTICIPANT_NEW, title="Beckon",
              on_load=[AppState.enter_staff, InviteState.load])
 app.add_page(mailbox_page, route=routes.MAILBOX, title="Beckon",
              on_load=[AppState.enter_admin, MailboxState.load])
+# Team (§5): admins only.
+for _page, _route, _load in (
+    (team_dashboard_page, routes.TEAM, TeamDashboardState.load),
+    (invitations_page, routes.TEAM_INVITATIONS, InvitationsState.load),
+    (csv_import_page, routes.TEAM_IMPORT, CsvImportState.load),
+    (members_page, routes.TEAM_MEMBERS, MembersState.load),
+    (attribute_lists_page, routes.TEAM_SETTINGS, AttributeListsState.load),
+):
+    app.add_page(_page, route=_route, title="Beckon", on_load=[AppState.enter_admin, _load])
 for _route, _guard in (
     (routes.REVIEWS, AppState.enter_staff),
     (routes.EVENTS, AppState.enter_events),
-    (routes.TEAM, AppState.enter_admin),
 ):
     app.add_page(coming_soon_page, route=_route, title="Beckon", on_load=_guard)

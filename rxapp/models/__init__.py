@@ -27,8 +27,20 @@ from rxapp.models.participants import (
     Questionnaire,
     Score,
 )
+from rxapp.models.team import (
+    AttributeKind,
+    AttributeOption,
+    ClassOfService,
+    InvitationState,
+    TeamInvitation,
+)
 
 __all__ = [
+    "AttributeKind",
+    "AttributeOption",
+    "ClassOfService",
+    "InvitationState",
+    "TeamInvitation",
     "LANGUAGES",
     "UNFINISHED_STATES",
     "Answer",

@@ -67,6 +67,8 @@ class User(SQLModel, table=True):
     role: str = Field(default=Role.ORGANIZER.value, max_length=32)
     language: str = Field(default="en", max_length=5)
     is_active: bool = Field(default=True)
+    # Team attributes (R-TEAM-5): channels, class_of_service, services, sites, skills.
+    attributes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = created_at_field()
 
 

@@ -9,7 +9,6 @@ import asyncio
 import logging
 import signal
 
-import rxapp.scheduler.kinds  # noqa: F401  (registers every kind's checks and hooks)
 from rxapp.scheduler.worker import Worker
 from rxapp.settings import get_settings
 

@@ -6,3 +6,4 @@ the app or as its own process; importing the feature modules registers them.
 
 import rxapp.services.interactions  # noqa: F401  (invitation/reminder send checks)
 import rxapp.services.reports  # noqa: F401  (report.pdf attachment hook)
+import rxapp.services.team  # noqa: F401  (invitation and expiry send checks)

@@ -8,7 +8,6 @@ backend workers it runs once per worker; claiming is safe for that. For scale, s
 import asyncio
 import logging
 
-import rxapp.scheduler.kinds  # noqa: F401  (registers every kind's checks and hooks)
 from rxapp.scheduler.worker import Worker
 from rxapp.settings import get_settings
 

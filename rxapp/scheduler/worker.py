@@ -32,6 +32,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session
 
+import rxapp.scheduler.kinds  # noqa: F401  (every kind's send checks and attachment hooks)
 from rxapp import clock as app_clock
 from rxapp.mail.render import render_message
 from rxapp.mail.transport import SendOutcome, SendResult, Transport, get_transport
