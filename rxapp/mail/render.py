@@ -6,6 +6,7 @@ plain-text parts are not, since they are never interpreted as markup.
 """
 
 import base64
+import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -135,6 +136,7 @@ def available_kinds() -> list[str]:
     )
 
 
+@functools.lru_cache(maxsize=512)
 def template_language(kind: str, language: str) -> str:
     """Return the language whose templates render ``kind``: ``language`` or English.
 

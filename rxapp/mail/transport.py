@@ -7,6 +7,7 @@ a :class:`SendResult` saying whether the server accepted the message, refused it
 
 import asyncio
 import contextlib
+import functools
 import io
 import logging
 import time
@@ -86,7 +87,14 @@ def _recipients_of(email: EmailMessage) -> list[str]:
     return [addr for _name, addr in getaddresses([str(f) for f in fields]) if addr]
 
 
-def _wire_form(email: EmailMessage) -> tuple[str, list[str], bytes] | None:
+@functools.lru_cache(maxsize=16)
+def _address_of(header_value: str) -> str:
+    return parseaddr(header_value)[1]
+
+
+def _wire_form(
+    email: EmailMessage, recipients: list[str] | None = None
+) -> tuple[str, list[str], bytes] | None:
     """Flatten an email whose headers are stored pre-encoded, without re-parsing them.
 
     aiosmtplib flattens every EmailMessage with the SMTP policy, which parses and refolds
@@ -98,8 +106,9 @@ def _wire_form(email: EmailMessage) -> tuple[str, list[str], bytes] | None:
         return None
     buffer = io.BytesIO()
     BytesGenerator(buffer, policy=email.policy).flatten(email)
-    sender = parseaddr(str(email["From"]))[1]
-    return sender, _recipients_of(email), buffer.getvalue()
+    # The From header is the same for every email of a sender: parse it once.
+    sender = _address_of(str(email["From"]))
+    return sender, recipients or _recipients_of(email), buffer.getvalue()
 
 
 def header_text(value: object) -> str:
@@ -257,7 +266,9 @@ class SmtpTransport:
             conn: _PooledConnection | None = None
             try:
                 conn = await self._checkout()
-                wire = _wire_form(email)
+                # The outbox row names its one recipient: no need to parse headers again.
+                recipients = [outbox.recipient] if outbox is not None else _recipients_of(email)
+                wire = _wire_form(email, recipients)
                 if wire is None:
                     errors, reply = await conn.client.send_message(email)
                 else:
@@ -278,7 +289,7 @@ class SmtpTransport:
                 )
                 return result
             self._release(conn)
-            return classify_partial(_recipients_of(email), errors, reply)
+            return classify_partial(recipients, errors, reply)
 
     async def aclose(self) -> None:
         """Say goodbye to the server on every idle connection."""
