@@ -104,11 +104,9 @@ def org(engine):
 
 
 @pytest.fixture
-def clock() -> Iterator[app_clock.FrozenClock]:
-    frozen = app_clock.FrozenClock(T0)
-    app_clock.install(frozen)
-    yield frozen
-    app_clock.install(None)
+def clock(frozen_clock: app_clock.FrozenClock) -> app_clock.FrozenClock:
+    """The engine tests' name for the pinned clock."""
+    return frozen_clock
 
 
 @pytest.fixture

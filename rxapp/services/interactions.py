@@ -281,6 +281,45 @@ def _message_context(participant: Participant, link: str | None, **extra: object
     return context
 
 
+def _schedule_reminder(
+    session: Session,
+    *,
+    interaction: Interaction,
+    participant: Participant,
+    link: str,
+    done: "Progress",
+    due_at: datetime,
+    key: str,
+    reminder_number: int,
+    now: datetime,
+    manual: bool = False,
+) -> None:
+    """Queue one reminder that says how far the participant got (R-PLUS-7)."""
+    extra: dict[str, object] = {"manual": True} if manual else {}
+    schedule_message(
+        session,
+        organization_id=interaction.organization_id,
+        recipient=participant.email,
+        recipient_name=f"{participant.first_name} {participant.last_name}",
+        kind=KIND_REMINDER,
+        language=participant.language,
+        context=_message_context(
+            participant,
+            link,
+            reminder_number=reminder_number,
+            interaction_id=interaction.id,
+            answered=done.answered,
+            total=done.total,
+            **extra,
+        ),
+        due_at=due_at,
+        idempotency_key=f"interaction:{interaction.id}:{key}",
+        entity_type=ENTITY,
+        entity_id=interaction.id,
+        now=now,
+    )
+
+
 def _schedule_remaining_reminders(
     session: Session,
     *,
@@ -308,26 +347,9 @@ def _schedule_remaining_reminders(
             continue
         # A reminder cancelled by "off" keeps its key; "on" again gets a fresh one.
         suffix = f":{attempts[number]}" if number in attempts else ""
-        schedule_message(
-            session,
-            organization_id=interaction.organization_id,
-            recipient=participant.email,
-            recipient_name=f"{participant.first_name} {participant.last_name}",
-            kind=KIND_REMINDER,
-            language=participant.language,
-            context=_message_context(
-                participant,
-                link,
-                reminder_number=number,
-                interaction_id=interaction.id,
-                answered=done.answered,
-                total=done.total,
-            ),
-            due_at=due_at,
-            idempotency_key=f"interaction:{interaction.id}:reminder:{number}{suffix}",
-            entity_type=ENTITY,
-            entity_id=interaction.id,
-            now=now,
+        _schedule_reminder(
+            session, interaction=interaction, participant=participant, link=link, done=done,
+            due_at=due_at, key=f"reminder:{number}{suffix}", reminder_number=number, now=now,
         )
         scheduled += 1
     return scheduled
@@ -362,27 +384,10 @@ def remind_now(
             col(OutboxMessage.idempotency_key).like(f"interaction:{interaction.id}:manual:%"),
         )
     ).one()
-    schedule_message(
-        session,
-        organization_id=organization_id,
-        recipient=participant.email,
-        recipient_name=f"{participant.first_name} {participant.last_name}",
-        kind=KIND_REMINDER,
-        language=participant.language,
-        context=_message_context(
-            participant,
-            link_of(interaction),
-            reminder_number=0,
-            manual=True,
-            interaction_id=interaction.id,
-            answered=done.answered,
-            total=done.total,
-        ),
-        due_at=now,
-        idempotency_key=f"interaction:{interaction.id}:manual:{int(sent_before) + 1}",
-        entity_type=ENTITY,
-        entity_id=interaction.id,
-        now=now,
+    _schedule_reminder(
+        session, interaction=interaction, participant=participant, link=link_of(interaction),
+        done=done, due_at=now, key=f"manual:{int(sent_before) + 1}", reminder_number=0,
+        now=now, manual=True,
     )
 
 

@@ -84,6 +84,16 @@ def invitation_rows(principal: Principal, language: str, page: int) -> tuple[int
     ]
 
 
+
+def _toggled(chosen: dict[str, list[str]], kind: str, value: str) -> dict[str, list[str]]:
+    """A copy of an attribute selection with ``value`` added to or removed from ``kind``."""
+    values = list(chosen.get(kind, []))
+    if value in values:
+        values.remove(value)
+    else:
+        values.append(value)
+    return {**chosen, kind: values}
+
 class TeamBaseState(AppState):
     """Shared helpers of the admin team pages (not a page state of its own)."""
 
@@ -330,14 +340,7 @@ class InvitationsState(TeamBaseState):
         """Add or remove one attribute value from the selection."""
         if kind not in team.LIST_KINDS or value not in self.options.get(kind, []):
             return
-        chosen = dict(self.chosen)
-        values = list(chosen.get(kind, []))
-        if value in values:
-            values.remove(value)
-        else:
-            values.append(value)
-        chosen[kind] = values
-        self.chosen = chosen
+        self.chosen = _toggled(self.chosen, kind, value)
 
     @rx.event
     def set_class_of_service(self, value: str) -> None:
@@ -601,14 +604,7 @@ class MembersState(TeamBaseState):
         """Add or remove one value in the editor."""
         if kind not in team.LIST_KINDS or value not in self.options.get(kind, []):
             return
-        chosen = dict(self.edit_chosen)
-        values = list(chosen.get(kind, []))
-        if value in values:
-            values.remove(value)
-        else:
-            values.append(value)
-        chosen[kind] = values
-        self.edit_chosen = chosen
+        self.edit_chosen = _toggled(self.edit_chosen, kind, value)
 
     @rx.event
     def set_edit_cos(self, value: str) -> None:
