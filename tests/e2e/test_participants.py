@@ -8,7 +8,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.e2e.helpers import open_page, sign_in_as
 from tests.smtp_server import text_part
 
-TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
+TESTDATA = Path(__file__).resolve().parents[1] / "data"
 LEA = "lea.dubois@example.fr"
 
 

@@ -16,7 +16,7 @@ from rxapp.services.participants import (
 from tests.conftest import T0
 from tests.factories import make_organization, make_participant
 
-TESTDATA = Path("/work/shared/testdata")
+TESTDATA = Path(__file__).resolve().parents[1] / "data"
 GOOD_CSV = TESTDATA / "participants.csv"
 BAD_CSV = TESTDATA / "participants-bad.csv"
 
