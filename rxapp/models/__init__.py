@@ -2,6 +2,7 @@
 
 from rxapp.models.accounts import (
     AuthSession,
+    LoginFailure,
     Module,
     OneTimeToken,
     Organization,
@@ -51,6 +52,7 @@ __all__ = [
     "Questionnaire",
     "Score",
     "AuthSession",
+    "LoginFailure",
     "Language",
     "MailboxMessage",
     "MessageState",

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from rxapp.models.common import created_at_field
@@ -97,3 +97,14 @@ class OneTimeToken(SQLModel, table=True):
     created_at: datetime = created_at_field()
     expires_at: datetime
     used_at: datetime | None = None
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed sign-in, kept briefly to slow down password guessing."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_email_at", "email", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254)
+    at: datetime

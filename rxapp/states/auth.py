@@ -51,12 +51,17 @@ class LoginState(AppState):
         if self.email_error or self.password_error:
             return None
         with session_scope() as session:
+            now = clock.now()
+            if auth.sign_in_paused(session, email=email, now=now):
+                self.form_error = "login.paused"
+                return None
             user = auth.authenticate(session, email=email, password=password)
             if user is None:
+                auth.record_sign_in_failure(session, email=email, now=now)
                 # One message for both cases: never hint which of the two was wrong.
                 self.form_error = "login.failed"
                 return None
-            ticket = auth.issue_login_ticket(session, user_id=user.id, now=clock.now())
+            ticket = auth.issue_login_ticket(session, user_id=user.id, now=now)
             self.lang = user.language
         origin = self.router.url.origin or ""
         return hard_redirect(

@@ -147,3 +147,23 @@ def test_r_acc_2_forgot_answers_the_same_for_known_and_unknown(app_db, session, 
     bad = make_state(ForgotState)
     bad.submit({"email": "nope"})
     assert not bad.sent and bad.email_error == "error.email_invalid"
+
+
+def test_r_acc_1_guessing_pauses_the_address_without_telling_if_it_exists(
+    app_db, session, frozen_clock
+):
+    from datetime import timedelta
+
+    org = make_org(session)
+    make_user(session, org, email="ann@example.com")
+    for address in ("ann@example.com", "ghost@example.com"):
+        for _ in range(10):
+            make_state(LoginState, path="/login").submit({"email": address, "password": "nope"})
+        state = make_state(LoginState, path="/login")
+        state.submit({"email": address, "password": PASSWORD})
+        # Paused even with the right password, and the same for an unknown address.
+        assert state.form_error == "login.paused"
+    frozen_clock.advance(timedelta(minutes=16))
+    state = make_state(LoginState, path="/login")
+    assert state.submit({"email": "ann@example.com", "password": PASSWORD}) is not None
+    assert state.form_error == ""
