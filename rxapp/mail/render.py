@@ -41,6 +41,22 @@ class Attachment:
 
 AttachmentHook = Callable[[OutboxMessage], list[Attachment]]
 _ATTACHMENT_HOOKS: dict[str, list[AttachmentHook]] = {}
+# Kinds whose template values are computed at send time (e.g. a link rebuilt from a
+# secret), so the outbox row never stores them.
+ContextHook = Callable[[Any], dict[str, Any]]
+_CONTEXT_HOOKS: dict[str, list[ContextHook]] = {}
+
+
+def register_context_hook(kind: str, hook: ContextHook) -> None:
+    """Let a kind add template values computed at send time.
+
+    Args:
+        kind: Message kind.
+        hook: ``hook(message) -> dict`` merged into the template context.
+    """
+    hooks = _CONTEXT_HOOKS.setdefault(kind, [])
+    if hook not in hooks:
+        hooks.append(hook)
 
 
 class _PreEncodedPolicy(Compat32):
@@ -236,6 +252,8 @@ def render_message(
     context.setdefault("name", message.recipient_name)
     context.setdefault("recipient_name", message.recipient_name)
     context.setdefault("organization_name", organization_name)
+    for context_hook in _CONTEXT_HOOKS.get(message.kind, ()):
+        context.update(context_hook(message))
     attachments = _context_attachments(context)
     context.pop("attachments", None)
     subject, text, html = render_parts(

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from rxapp.db import session_scope
+from rxapp.mail.render import register_context_hook
 from rxapp.models.accounts import Organization
 from rxapp.models.outbox import MessageState, OutboxMessage, StatusKind
 from rxapp.models.participants import (
@@ -273,10 +275,10 @@ def _reminder_messages(session: Session, interaction_id: int) -> list[OutboxMess
     )
 
 
-def _message_context(participant: Participant, link: str | None, **extra: object) -> dict:
+def _message_context(participant: Participant, **extra: object) -> dict:
+    # No link here: the outbox row must not carry a working credential for weeks. The
+    # link is rebuilt from the interaction at render time (see message_link).
     context: dict = {"first_name": participant.first_name, "last_name": participant.last_name}
-    if link:
-        context["link"] = link
     context.update(extra)
     return context
 
@@ -286,7 +288,6 @@ def _schedule_reminder(
     *,
     interaction: Interaction,
     participant: Participant,
-    link: str,
     done: "Progress",
     due_at: datetime,
     key: str,
@@ -305,7 +306,6 @@ def _schedule_reminder(
         language=participant.language,
         context=_message_context(
             participant,
-            link,
             reminder_number=reminder_number,
             interaction_id=interaction.id,
             answered=done.answered,
@@ -326,7 +326,6 @@ def _schedule_remaining_reminders(
     interaction: Interaction,
     participant: Participant,
     org: Organization,
-    link: str | None,
     now: datetime,
 ) -> int:
     """Schedule the reminders whose time is still ahead and that are neither queued nor sent."""
@@ -338,8 +337,6 @@ def _schedule_remaining_reminders(
         attempts[number] = attempts.get(number, 0) + 1
         if message.state != MessageState.CANCELLED.value:
             taken.add(number)  # queued, sent or failed: never a second one
-    if link is None:
-        link = link_of(interaction)
     done = _progress_of(session, interaction)
     scheduled = 0
     for number, due_at in enumerate(reminder_times(interaction.created_at, org.timezone), start=1):
@@ -348,7 +345,7 @@ def _schedule_remaining_reminders(
         # A reminder cancelled by "off" keeps its key; "on" again gets a fresh one.
         suffix = f":{attempts[number]}" if number in attempts else ""
         _schedule_reminder(
-            session, interaction=interaction, participant=participant, link=link, done=done,
+            session, interaction=interaction, participant=participant, done=done,
             due_at=due_at, key=f"reminder:{number}{suffix}", reminder_number=number, now=now,
         )
         scheduled += 1
@@ -385,9 +382,8 @@ def remind_now(
         )
     ).one()
     _schedule_reminder(
-        session, interaction=interaction, participant=participant, link=link_of(interaction),
-        done=done, due_at=now, key=f"manual:{int(sent_before) + 1}", reminder_number=0,
-        now=now, manual=True,
+        session, interaction=interaction, participant=participant, done=done, due_at=now,
+        key=f"manual:{int(sent_before) + 1}", reminder_number=0, now=now, manual=True,
     )
 
 
@@ -467,7 +463,7 @@ def create_interaction(
             recipient_name=f"{participant.first_name} {participant.last_name}",
             kind=KIND_INVITATION,
             language=participant.language,
-            context=_message_context(participant, link, interaction_id=interaction.id),
+            context=_message_context(participant, interaction_id=interaction.id),
             due_at=now,
             idempotency_key=f"interaction:{interaction.id}:invitation",
             entity_type=ENTITY,
@@ -476,7 +472,7 @@ def create_interaction(
         )
     if interaction.reminders_on:
         _schedule_remaining_reminders(
-            session, interaction=interaction, participant=participant, org=org, link=link, now=now
+            session, interaction=interaction, participant=participant, org=org, now=now
         )
     logger.info(
         "interaction created",
@@ -520,7 +516,7 @@ def set_reminders(
     participant = _participant(session, organization_id, interaction.participant_id)
     org = _organization(session, organization_id)
     count = _schedule_remaining_reminders(
-        session, interaction=interaction, participant=participant, org=org, link=None, now=now
+        session, interaction=interaction, participant=participant, org=org, now=now
     )
     session.flush()
     return count
@@ -716,9 +712,7 @@ def complete_interaction(
             recipient_name=f"{participant.first_name} {participant.last_name}",
             kind=KIND_REPORT,
             language=participant.language,
-            context=_message_context(
-                participant, None, interaction_id=interaction.id, scores=scores
-            ),
+            context=_message_context(participant, interaction_id=interaction.id, scores=scores),
             due_at=now,
             idempotency_key=f"interaction:{interaction.id}:report",
             entity_type=ENTITY,
@@ -764,10 +758,23 @@ def _check_invitation(session: Session, message: OutboxMessage, now: datetime) -
     return None
 
 
+def message_link(message: OutboxMessage) -> dict[str, str]:
+    """Template value ``link`` of an invitation or reminder, rebuilt at send time.
+
+    The outbox row keeps only the interaction id; the link comes from the interaction's
+    salt and the server secret, so the database alone never holds a working link.
+    """
+    with session_scope() as session:
+        interaction = session.get(Interaction, message.entity_id) if message.entity_id else None
+        return {"link": link_of(interaction)} if interaction is not None else {}
+
+
 def register_interaction_send_checks() -> None:
-    """Register the scheduler's last-moment checks for interaction emails (idempotent)."""
+    """Register the scheduler's last-moment checks and send-time links (idempotent)."""
     register_send_check(KIND_REMINDER, _check_reminder)
     register_send_check(KIND_INVITATION, _check_invitation)
+    register_context_hook(KIND_REMINDER, message_link)
+    register_context_hook(KIND_INVITATION, message_link)
 
 
 register_interaction_send_checks()

@@ -108,8 +108,10 @@ def test_r_plus_7_every_kind_renders_in_every_language_with_the_service_contexts
                 .order_by(col(OutboxMessage.due_at))
             ).all()
         }
-        reminder_context = dict(messages[KIND_REMINDER].context)
-        invitation_context = dict(messages[KIND_INVITATION].context)
+        # The link is added at send time by the kind's context hook, as the worker does.
+        reminder_context = {**messages[KIND_REMINDER].context, "link": created.link}
+        invitation_context = {**messages[KIND_INVITATION].context, "link": created.link}
+        assert "link" not in messages[KIND_REMINDER].context
         _answer(s, org.id, created.interaction_id, [3])
         complete_interaction(
             s, organization_id=org.id, interaction_id=created.interaction_id, now=T0
