@@ -66,6 +66,8 @@ class TeamInvitation(SQLModel, table=True):
                                        sa_column=Column(JSON, nullable=False))
     # SHA-256 of the random link token; the token itself is stored nowhere but the email.
     token_hash: str = Field(max_length=64, unique=True, index=True)
+    # With the server secret, rebuilds the join link when an email is rendered; alone, useless.
+    link_salt: str = Field(default="", max_length=32)
     state: str = Field(default=InvitationState.PENDING.value, max_length=16)
     invited_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = created_at_field()

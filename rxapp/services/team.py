@@ -23,7 +23,9 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from rxapp import routes
+from rxapp.db import session_scope
 from rxapp.i18n import translate
+from rxapp.mail.render import register_context_hook
 from rxapp.models import (
     AttributeKind,
     AttributeOption,
@@ -43,7 +45,7 @@ from rxapp.services.auth import Principal, email_problem, normalize_email
 from rxapp.services.errors import DomainError, NotAllowed
 from rxapp.services.passwords import hash_password, password_problem
 from rxapp.services.status_log import StatusRow, record_status
-from rxapp.services.tokens import hash_token, new_token
+from rxapp.services.tokens import derive_token, hash_token, new_salt
 
 logger = logging.getLogger(__name__)
 
@@ -312,12 +314,12 @@ def _role_label(language: str, role: str) -> str:
 
 
 def _schedule_invitation_emails(
-    session: Session, *, inv: TeamInvitation, org: Organization, raw_token: str,
+    session: Session, *, inv: TeamInvitation, org: Organization,
     inviter_name: str, now: datetime,
 ) -> None:
+    # No link in the row: join_link_context rebuilds it when the email is rendered.
     context = {
         "name": inv.email,
-        "link": routes.join_url(raw_token),
         "role": _role_label(inv.language, inv.role),
         "inviter": inviter_name,
         "organization_name": org.name,
@@ -392,15 +394,16 @@ def _create_invitation(
     session: Session, *, principal: Principal, org: Organization, email: str, role: str,
     attributes: dict[str, Any], now: datetime,
 ) -> TeamInvitation:
-    raw, digest = new_token()
+    salt = new_salt()
     inv = TeamInvitation(
         organization_id=org.id, email=email, role=role, language=org.default_language,
-        attributes=dict(attributes), token_hash=digest, invited_by=principal.user_id,
+        attributes=dict(attributes), token_hash=hash_token(derive_token(TOKEN_PURPOSE, salt)),
+        link_salt=salt, invited_by=principal.user_id,
         created_at=now, expires_at=now + timedelta(days=INVITATION_DAYS),
     )
     session.add(inv)
     session.flush()
-    _schedule_invitation_emails(session, inv=inv, org=org, raw_token=raw,
+    _schedule_invitation_emails(session, inv=inv, org=org,
                                 inviter_name=principal.full_name or principal.email, now=now)
     return inv
 
@@ -919,5 +922,22 @@ def _still_pending(session: Session, message: OutboxMessage, now: datetime) -> s
     return None
 
 
+TOKEN_PURPOSE = "team_invitation"  # noqa: S105 - a label mixed into the HMAC, not a secret
+
+
+def join_link_of(inv: TeamInvitation) -> str:
+    """The invitee's join link, rebuilt from the invitation's salt and the server secret."""
+    return routes.join_url(derive_token(TOKEN_PURPOSE, inv.link_salt))
+
+
+def join_link_context(message: OutboxMessage) -> dict[str, str]:
+    """Template value ``link`` of an invitation email, rebuilt at send time (R-PLUS-3)."""
+    with session_scope() as session:
+        inv = session.get(TeamInvitation, message.entity_id) if message.entity_id else None
+        return {"link": join_link_of(inv)} if inv is not None else {}
+
+
 outbox.register_send_check(KIND_INVITATION, _still_pending)
 outbox.register_send_check(KIND_EXPIRING, _still_pending)
+register_context_hook(KIND_INVITATION, join_link_context)
+register_context_hook(KIND_EXPIRING, join_link_context)

@@ -168,12 +168,19 @@ async def test_r_ui_2_bulk_1000_addresses_in_one_action(world, capsys):
               f"{checked - started:.2f}s, invite {finished - checked:.2f}s")
 
 
+def _token_of(session, message):
+    from rxapp.models import TeamInvitation
+
+    link = team.join_link_of(session.get(TeamInvitation, message.entity_id))
+    return link.rsplit("/", 1)[-1]
+
+
 def test_r_team_4_join_page_registers_once(world):
     session = world["session"]
     msg = session.exec(select(OutboxMessage).where(
         OutboxMessage.entity_id == world["inv_id"],
         OutboxMessage.kind == team.KIND_INVITATION)).first()
-    token = msg.context["link"].rsplit("/", 1)[-1]
+    token = _token_of(session, msg)
     path = f"/join/{token}"
     page = make_state(JoinState, path=path)
     page.load()
@@ -202,7 +209,7 @@ def test_r_team_1_dashboard_counts_pending_and_renewals(world, frozen_clock):
     assert (state.pending, state.renewals, state.members) == (1, 0, 3)
     msg = session.exec(select(OutboxMessage).where(
         OutboxMessage.kind == team.KIND_INVITATION)).first()
-    token = msg.context["link"].rsplit("/", 1)[-1]
+    token = _token_of(session, msg)
     later = frozen_clock.advance(timedelta(days=8))
     team.request_renewal(session, token=token, now=later)
     session.commit()
