@@ -94,6 +94,8 @@ class OneTimeToken(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True)
     purpose: str = Field(max_length=32)
     token_hash: str = Field(max_length=64, unique=True, index=True)
+    # Set for links sent by email: with the server secret it rebuilds the link at send time.
+    salt: str = Field(default="", max_length=32)
     created_at: datetime = created_at_field()
     expires_at: datetime
     used_at: datetime | None = None

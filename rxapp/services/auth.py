@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, delete, func, select
 
+from rxapp import routes
 from rxapp.models import (
     AuthSession,
     LoginFailure,
@@ -18,7 +19,7 @@ from rxapp.models import (
 )
 from rxapp.services.errors import DomainError
 from rxapp.services.passwords import hash_password, password_problem, verify_password
-from rxapp.services.tokens import hash_token, new_token
+from rxapp.services.tokens import derive_token, hash_token, new_salt, new_token
 from rxapp.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -212,6 +213,7 @@ class ResetRequest:
     language: str
     organization_id: int
     raw_token: str
+    token_id: int
 
 
 def request_password_reset(
@@ -226,17 +228,20 @@ def request_password_reset(
     user = session.exec(select(User).where(User.email == normalize_email(email))).first()
     if user is None or not user.is_active:
         return None
-    raw, digest = new_token()
-    session.add(
-        OneTimeToken(
-            user_id=user.id,
-            purpose=TokenPurpose.PASSWORD_RESET.value,
-            token_hash=digest,
-            created_at=now,
-            expires_at=now + timedelta(minutes=settings.password_reset_minutes),
-        )
+    salt = new_salt()
+    raw = derive_token(TokenPurpose.PASSWORD_RESET.value, salt)
+    token = OneTimeToken(
+        user_id=user.id,
+        purpose=TokenPurpose.PASSWORD_RESET.value,
+        token_hash=hash_token(raw),
+        salt=salt,
+        created_at=now,
+        expires_at=now + timedelta(minutes=settings.password_reset_minutes),
     )
+    session.add(token)
+    session.flush()
     return ResetRequest(
+        token_id=token.id or 0,
         user_id=user.id,
         email=user.email,
         full_name=user.full_name,
@@ -301,3 +306,17 @@ def set_language(session: Session, *, principal: Principal, language: str) -> No
 
 
 STAFF_ROLES: tuple[str, ...] = (Role.ADMIN.value, Role.ORGANIZER.value)
+
+
+def reset_link_of(session: Session, *, token_id: int, now: datetime) -> str | None:
+    """Rebuild an unused, unexpired reset link from its salt (the email is rendered late)."""
+    token = session.get(OneTimeToken, token_id)
+    if (
+        token is None
+        or token.purpose != TokenPurpose.PASSWORD_RESET.value
+        or not token.salt
+        or token.used_at is not None
+        or token.expires_at <= now
+    ):
+        return None
+    return routes.reset_url(derive_token(TokenPurpose.PASSWORD_RESET.value, token.salt))

@@ -169,3 +169,23 @@ def test_r_acc_2_reset_ends_every_session(session):
     auth.reset_password(session, token=req.raw_token, new_password="a brand new one", now=START)
     session.commit()
     assert auth.resolve_session(session, token=token, now=START) is None
+
+
+def test_r_acc_2_queued_reset_email_holds_no_link_and_is_dropped_once_used(session):
+    from rxapp.models.outbox import OutboxMessage
+    from rxapp.services import password_mail
+
+    org = make_org(session)
+    make_user(session, org, email="fay@example.com")
+    req = auth.request_password_reset(session, email="fay@example.com", now=START)
+    password_mail.schedule_reset_email(session, request=req, now=START)
+    session.commit()
+    message = session.exec(select(OutboxMessage)).one()
+    assert req.raw_token not in repr(message.context)
+    # The link the email will carry is rebuilt from the salt and the server secret.
+    link = auth.reset_link_of(session, token_id=req.token_id, now=START)
+    assert link.endswith("/reset/" + req.raw_token)
+    assert password_mail._reset_still_usable(session, message, START) is None
+    auth.reset_password(session, token=req.raw_token, new_password="a brand new one", now=START)
+    session.commit()
+    assert password_mail._reset_still_usable(session, message, START) == "link expired"
