@@ -26,7 +26,7 @@ from rxapp.models.participants import (
     Question,
     Score,
 )
-from rxapp.services.errors import DomainError, NotAllowed, NotFound
+from rxapp.services.errors import DomainError, NotFound
 from rxapp.services.outbox import (
     cancel_messages,
     register_send_check,
@@ -35,6 +35,7 @@ from rxapp.services.outbox import (
 from rxapp.services.questionnaires import ensure_default_questionnaire, questions_of
 from rxapp.services.send_time import resolve_zone, weekly_occurrences
 from rxapp.services.status_log import record_status
+from rxapp.services.tenancy import owned_row
 from rxapp.services.tokens import derive_token, new_salt
 from rxapp.settings import get_settings
 
@@ -112,12 +113,8 @@ def _organization(session: Session, organization_id: int, *, lock: bool = False)
 
 
 def _participant(session: Session, organization_id: int, participant_id: int) -> Participant:
-    participant = session.get(Participant, participant_id)
-    if participant is None:
-        raise NotFound("participant.not_found")
-    if participant.organization_id != organization_id:
-        raise NotAllowed("common.not_allowed")
-    return participant
+    return owned_row(session, Participant, participant_id, organization_id=organization_id,
+                     missing="participant.not_found")
 
 
 def get_interaction(session: Session, *, organization_id: int, interaction_id: int) -> Interaction:
@@ -128,12 +125,8 @@ def get_interaction(session: Session, *, organization_id: int, interaction_id: i
         NotAllowed: It belongs to another organization.
 
     """
-    interaction = session.get(Interaction, interaction_id)
-    if interaction is None:
-        raise NotFound("interaction.not_found")
-    if interaction.organization_id != organization_id:
-        raise NotAllowed("common.not_allowed")
-    return interaction
+    return owned_row(session, Interaction, interaction_id, organization_id=organization_id,
+                     missing="interaction.not_found")
 
 
 @dataclass(frozen=True)

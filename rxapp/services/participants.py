@@ -17,7 +17,8 @@ from sqlmodel import Session, col, select
 
 from rxapp.models.common import LANGUAGES
 from rxapp.models.participants import Interaction, Participant
-from rxapp.services.errors import DomainError, NotAllowed, NotFound
+from rxapp.services.errors import DomainError
+from rxapp.services.tenancy import owned_row
 
 logger = logging.getLogger(__name__)
 
@@ -205,12 +206,8 @@ def get_participant(session: Session, *, organization_id: int, participant_id: i
         NotAllowed: It belongs to another organization.
 
     """
-    participant = session.get(Participant, participant_id)
-    if participant is None:
-        raise NotFound("participant.not_found")
-    if participant.organization_id != organization_id:
-        raise NotAllowed("common.not_allowed")
-    return participant
+    return owned_row(session, Participant, participant_id, organization_id=organization_id,
+                     missing="participant.not_found")
 
 
 def set_max_interactions_override(

@@ -45,6 +45,7 @@ from rxapp.services.auth import Principal, email_problem, normalize_email
 from rxapp.services.errors import DomainError, NotAllowed
 from rxapp.services.passwords import hash_password, password_problem
 from rxapp.services.status_log import StatusRow, record_status
+from rxapp.services.tenancy import owned_row
 from rxapp.services.tokens import derive_token, hash_token, new_salt
 
 logger = logging.getLogger(__name__)
@@ -176,12 +177,8 @@ def _require_admin(principal: Principal | None) -> Principal:
 def _own_invitation(
     session: Session, principal: Principal, invitation_id: object
 ) -> TeamInvitation:
-    if not isinstance(invitation_id, int) or isinstance(invitation_id, bool):
-        raise NotAllowed()
-    inv = session.get(TeamInvitation, invitation_id)
-    if inv is None or inv.organization_id != principal.organization_id:
-        raise NotAllowed()
-    return inv
+    return owned_row(session, TeamInvitation, invitation_id,
+                     organization_id=principal.organization_id)
 
 
 def _is_expired(inv: TeamInvitation, now: datetime) -> bool:
@@ -641,11 +638,7 @@ def update_member_attributes(
 
     """
     _require_admin(principal)
-    if not isinstance(user_id, int) or isinstance(user_id, bool):
-        raise NotAllowed()
-    user = session.get(User, user_id)
-    if user is None or user.organization_id != principal.organization_id:
-        raise NotAllowed()
+    user = owned_row(session, User, user_id, organization_id=principal.organization_id)
     user.attributes = clean_attributes(attributes, options=list_options(session,
                                                                         principal=principal))
     session.add(user)
