@@ -23,11 +23,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import func, insert, select, tuple_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session
@@ -79,17 +79,35 @@ class _Job:
     result: BatchResult = field(default_factory=BatchResult)
 
 
+def database_now(conn: Any) -> datetime:
+    """Return the database's clock, the one every lease is stamped and swept by.
+
+    Leases are compared across hosts, so they must not depend on any host's wall clock.
+    SQLite is embedded: its clock is this host's.
+    """
+    if conn.dialect.name == "postgresql":
+        return conn.execute(select(func.now())).scalar_one()
+    return datetime.now(UTC)
+
+
 def claim_due(
-    engine: Engine, *, now: datetime, limit: int, lease_seconds: float, token: str | None = None
+    engine: Engine,
+    *,
+    now: datetime,
+    limit: int,
+    lease_seconds: float,
+    token: str | None = None,
+    lease_from: datetime | None = None,
 ) -> list[OutboxMessage]:
     """Claim up to ``limit`` due messages for one worker, in one short transaction.
 
     Args:
         engine: Database engine.
-        now: Current time; messages with ``due_at <= now`` are due.
+        now: Current (business) time; messages with ``due_at <= now`` are due.
         limit: Batch size.
         lease_seconds: How long the claim holds before a sweep may hand it to another worker.
         token: Claim token (default: a fresh UUID).
+        lease_from: Start of the lease (default: the database clock, see ``database_now``).
 
     Returns:
         The claimed messages, detached, ordered by due time, ``state == 'sending'``.
@@ -115,12 +133,13 @@ def claim_due(
         .values(
             state=SENDING,
             claim_token=token,
-            lease_until=now + timedelta(seconds=lease_seconds),
             attempts=OUTBOX.c.attempts + 1,
         )
         .returning(*OUTBOX.c)
     )
     with engine.begin() as conn:
+        start = lease_from or database_now(conn)
+        stmt = stmt.values(lease_until=start + timedelta(seconds=lease_seconds))
         rows = conn.execute(stmt).mappings().all()
     # Detached snapshots; model_construct skips validation the database already did
     # (10x cheaper than __init__, which dominated a 100-message claim).
@@ -130,29 +149,40 @@ def claim_due(
     return messages
 
 
-def sweep_expired_leases(engine: Engine, *, now: datetime) -> int:
+def sweep_expired_leases(engine: Engine, *, now: datetime | None = None) -> int:
     """Put messages whose worker's lease expired back to ``scheduled``.
 
     Their claim token is cleared, so the old worker's fenced marks find nothing.
 
     Args:
         engine: Database engine.
-        now: Current time.
+        now: Time to compare leases with (default: the database clock, as leases use).
 
     Returns:
         How many messages were put back.
 
     """
-    stmt = (
-        update(OUTBOX)
-        .where(OUTBOX.c.state == SENDING, OUTBOX.c.lease_until < now)
-        .values(state=SCHEDULED, claim_token=None, lease_until=None)
-    )
     with engine.begin() as conn:
+        stmt = (
+            update(OUTBOX)
+            .where(OUTBOX.c.state == SENDING, OUTBOX.c.lease_until < (now or database_now(conn)))
+            .values(state=SCHEDULED, claim_token=None, lease_until=None)
+        )
         count = conn.execute(stmt).rowcount or 0
     if count:
         logger.warning("expired leases swept", extra={"count": count})
     return count
+
+
+def _begin_sqlite_transaction(conn: Any) -> None:
+    # pysqlite only issues BEGIN before DML; a SAVEPOINT as the first statement would start
+    # its own transaction and its RELEASE would commit it. A no-op write makes pysqlite
+    # BEGIN first, so savepoints nest inside the batch transaction.
+    if conn.dialect.name != "sqlite":
+        return
+    driver = conn.connection.driver_connection
+    if driver is not None and not driver.in_transaction:
+        conn.exec_driver_sql("DELETE FROM outbox_message WHERE 0")
 
 
 def _fence(message: OutboxMessage) -> list[Any]:
@@ -260,10 +290,17 @@ class Worker:
     def _prepare(
         self, messages: Sequence[OutboxMessage], now: datetime
     ) -> tuple[list[_Job], BatchResult]:
-        """Re-check each claimed message and look up sender names, in one transaction."""
+        """Re-check each claimed message and look up sender names, in one transaction.
+
+        Each message's check runs in its own savepoint: on PostgreSQL an error aborts the
+        whole transaction, and without the savepoint one bad message would roll back the
+        batch and make every healthy message in it climb towards "gave up".
+        """
         result = BatchResult(claimed=len(messages))
         jobs: list[_Job] = []
         with Session(self.engine, expire_on_commit=False) as session:
+            conn = session.connection()
+            _begin_sqlite_transaction(conn)
             org_ids = {m.organization_id for m in messages}
             names = {
                 org_id: sender_name or name
@@ -273,7 +310,6 @@ class Worker:
                     )
                 ).all()
             }
-            conn = session.connection()
             for message in messages:
                 if message.attempts > self.retry_policy.max_attempts:
                     # Claimed again and again without a result: it keeps killing workers.
@@ -284,8 +320,10 @@ class Worker:
                         result.failed += 1
                     continue
                 try:
-                    reason = check_still_wanted(session, message, now)
+                    with session.begin_nested():
+                        reason = check_still_wanted(session, message, now)
                 except Exception as exc:
+                    # Rolled back to the savepoint: the batch's transaction is usable again.
                     logger.exception("send check failed", extra={"outbox_id": message.id})
                     self._retry_or_fail(conn, message, f"send check error: {exc}", now, result)
                     continue
