@@ -11,6 +11,7 @@ import functools
 import io
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from email.generator import BytesGenerator
 from email.header import decode_header, make_header
@@ -42,6 +43,9 @@ class SendOutcome(StrEnum):
     ACCEPTED = "accepted"  # taken for delivery (by at least one recipient)
     TEMPORARY = "temporary"  # 4xx, lost connection, timeout: try again later
     PERMANENT = "permanent"  # 5xx: will never be accepted as is
+    # 5xx to MAIL FROM: the server refuses our sender (wrong MAIL_FROM, relay not allowed).
+    # A configuration problem, not this message's: sending pauses, the message is kept.
+    SENDER_REFUSED = "sender_refused"
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,19 @@ class Transport(Protocol):
 
     max_connections: int
 
-    async def send(self, email: EmailMessage, *, outbox: OutboxMessage | None = None) -> SendResult:
-        """Deliver one email; never raises for delivery problems."""
+    async def send(
+        self,
+        email: EmailMessage,
+        *,
+        outbox: OutboxMessage | None = None,
+        timeout: float | None = None,
+        before_data: Callable[[], Awaitable[None]] | None = None,
+    ) -> SendResult:
+        """Deliver one email within ``timeout`` seconds; never raises for delivery problems.
+
+        ``before_data`` is awaited once the envelope is accepted, before the message
+        itself goes out; if it raises, nothing is sent.
+        """
         ...
 
     async def aclose(self) -> None:
@@ -151,7 +166,10 @@ def classify_exception(exc: BaseException) -> SendResult:
 
     Connection, authentication and TLS problems are temporary whatever their code: they
     are about our server setup, not about this message, and must not fail every email.
+    A 5xx to MAIL FROM is about our sender address: ``SENDER_REFUSED`` (sending pauses).
     """
+    if isinstance(exc, aiosmtplib.SMTPSenderRefused) and exc.code >= 500:
+        return SendResult(SendOutcome.SENDER_REFUSED, f"{exc.code} {exc.message}", exc.code)
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
         refused = {r.recipient: (r.code, r.message) for r in exc.recipients}
         temporary = any(400 <= code < 500 for code, _ in refused.values())
@@ -184,6 +202,50 @@ def classify_exception(exc: BaseException) -> SendResult:
         # aiosmtplib validates addresses before sending: a malformed address never passes.
         return SendResult(SendOutcome.PERMANENT, f"invalid message: {exc}")
     return SendResult(SendOutcome.TEMPORARY, f"{type(exc).__name__}: {exc}")
+
+
+class NotSent(Exception):
+    """The caller's ``before_data`` step failed: the envelope was reset, nothing was sent."""
+
+
+def _flatten(email: EmailMessage, recipients: list[str]) -> tuple[str, list[str], bytes]:
+    sender = parseaddr(str(email["Sender"] or email["From"]))[1]
+    return sender, recipients, email.as_bytes(policy=email.policy.clone(linesep="\r\n"))
+
+
+async def _send_in_steps(
+    client: aiosmtplib.SMTP,
+    sender: str,
+    recipients: list[str],
+    data: bytes,
+    before_data: Callable[[], Awaitable[None]] | None,
+) -> tuple[dict[str, aiosmtplib.SMTPResponse], str]:
+    """``sendmail`` with a pause between the envelope and the message (see ``send``)."""
+    if client.is_ehlo_or_helo_needed:
+        await client.ehlo()
+    try:
+        await client.mail(sender)
+        refused: list[aiosmtplib.SMTPRecipientRefused] = []
+        for address in recipients:
+            try:
+                await client.rcpt(address)
+            except aiosmtplib.SMTPRecipientRefused as exc:
+                refused.append(exc)
+        if len(refused) == len(recipients):
+            raise aiosmtplib.SMTPRecipientsRefused(refused)
+        if before_data is not None:
+            try:
+                await before_data()
+            except Exception as exc:
+                raise NotSent(f"{type(exc).__name__}: {exc}") from exc
+        response = await client.data(data)
+    except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused, NotSent):
+        # Reset the envelope, as sendmail does, so the connection can be reused.
+        with contextlib.suppress(ConnectionError, aiosmtplib.SMTPResponseException):
+            await client.rset()
+        raise
+    errors = {e.recipient: aiosmtplib.SMTPResponse(e.code, e.message) for e in refused}
+    return errors, response.message
 
 
 class _PooledConnection:
@@ -251,45 +313,104 @@ class SmtpTransport:
         conn.last_used = time.monotonic()
         self._idle.append(conn)
 
-    async def send(self, email: EmailMessage, *, outbox: OutboxMessage | None = None) -> SendResult:
+    async def send(
+        self,
+        email: EmailMessage,
+        *,
+        outbox: OutboxMessage | None = None,
+        timeout: float | None = None,
+        before_data: Callable[[], Awaitable[None]] | None = None,
+    ) -> SendResult:
         """Send one email over a pooled connection and classify the answer.
 
         Args:
             email: The rendered email.
-            outbox: The outbox row (unused by SMTP; the mailbox transport needs it).
+            outbox: The outbox row (its recipient is the envelope's).
+            timeout: Deadline in seconds for the whole conversation: waiting for a
+                connection, connect, TLS, AUTH, MAIL, RCPT and DATA together. aiosmtplib's
+                own timeout is per command; a server that stalls just under it between
+                commands could otherwise outlast the worker's lease.
+            before_data: Awaited after MAIL and RCPT were accepted and before DATA, so
+                the envelope overlaps the caller's work (the worker commits the previous
+                message's result there). If it raises, the envelope is reset unsent.
 
         Returns:
-            Accepted, temporary (retry) or permanent (failed, with the server's reply).
+            Accepted, temporary (retry), permanent (failed, with the server's reply) or
+            sender refused (pause sending).
 
         """
-        async with self._slots:
-            conn: _PooledConnection | None = None
-            try:
+        conn: _PooledConnection | None = None
+        slot = False
+        try:
+            async with asyncio.timeout(timeout):
+                await self._slots.acquire()
+                slot = True
                 conn = await self._checkout()
                 # The outbox row names its one recipient: no need to parse headers again.
                 recipients = [outbox.recipient] if outbox is not None else _recipients_of(email)
                 wire = _wire_form(email, recipients)
-                if wire is None:
+                if wire is None and before_data is None:
                     errors, reply = await conn.client.send_message(email)
                 else:
-                    errors, reply = await conn.client.sendmail(*wire)
-            except Exception as exc:
-                result = classify_exception(exc)
-                if conn is not None:
-                    # After a reply error aiosmtplib has sent RSET: the connection is fine.
-                    if isinstance(exc, aiosmtplib.SMTPResponseException) and not isinstance(
-                        exc, aiosmtplib.SMTPServerDisconnected
-                    ):
-                        self._release(conn)
-                    else:
-                        await self._discard(conn)
-                logger.info(
-                    "smtp send not accepted",
-                    extra={"outcome": result.outcome.value, "detail": result.detail},
+                    if wire is None:
+                        wire = _flatten(email, recipients)
+                    errors, reply = await _send_in_steps(conn.client, *wire, before_data)
+        except Exception as exc:
+            if isinstance(exc, NotSent):
+                result = SendResult(SendOutcome.TEMPORARY, f"not sent: {exc}")
+            elif isinstance(exc, TimeoutError) and not isinstance(exc, aiosmtplib.SMTPException):
+                result = SendResult(
+                    SendOutcome.TEMPORARY,
+                    f"SMTP conversation took longer than {timeout:g} s; abandoned",
                 )
-                return result
-            self._release(conn)
-            return classify_partial(recipients, errors, reply)
+            else:
+                result = classify_exception(exc)
+            if conn is not None:
+                # After a reply error the envelope was reset: the connection is fine.
+                if isinstance(exc, aiosmtplib.SMTPResponseException | NotSent) and not isinstance(
+                    exc, aiosmtplib.SMTPServerDisconnected
+                ):
+                    self._release(conn)
+                else:
+                    await self._discard(conn)
+            logger.info(
+                "smtp send not accepted",
+                extra={"outcome": result.outcome.value, "detail": result.detail},
+            )
+            return result
+        finally:
+            if slot:
+                self._slots.release()
+        self._release(conn)
+        return classify_partial(recipients, errors, reply)
+
+    async def probe_sender(self, sender: str, *, timeout: float | None = None) -> SendResult:
+        """Ask the server whether it takes ``sender`` (MAIL FROM, then RSET): nothing is sent.
+
+        Used while sending is paused because the sender was refused.
+
+        Args:
+            sender: The envelope sender address.
+            timeout: Deadline for the whole probe.
+
+        Returns:
+            Accepted when MAIL FROM got 2xx, else the classified refusal or failure.
+
+        """
+        client = self._new_client()
+        try:
+            async with asyncio.timeout(timeout):
+                await client.connect()
+                reply = await client.mail(sender)
+                await client.rset()
+                with contextlib.suppress(Exception):
+                    await client.quit()
+        except Exception as exc:
+            return classify_exception(exc)
+        finally:
+            with contextlib.suppress(Exception):
+                client.close()
+        return SendResult(SendOutcome.ACCEPTED, f"{reply.code} {reply.message}", reply.code)
 
     async def aclose(self) -> None:
         """Say goodbye to the server on every idle connection."""
@@ -338,17 +459,31 @@ class MailboxTransport:
             return SendResult(SendOutcome.ACCEPTED, "already in mailbox", 250)
         return SendResult(SendOutcome.ACCEPTED, "stored in mailbox", 250)
 
-    async def send(self, email: EmailMessage, *, outbox: OutboxMessage | None = None) -> SendResult:
+    async def send(
+        self,
+        email: EmailMessage,
+        *,
+        outbox: OutboxMessage | None = None,
+        timeout: float | None = None,
+        before_data: Callable[[], Awaitable[None]] | None = None,
+    ) -> SendResult:
         """Store the email in the mailbox table.
 
         Args:
             email: The rendered email.
             outbox: The outbox row, linked so a retry does not store it twice.
+            timeout: Unused: a local insert has no conversation to bound.
+            before_data: Awaited before storing; if it raises, nothing is stored.
 
         Returns:
             Accepted (or temporary if the database is unavailable).
 
         """
+        if before_data is not None:
+            try:
+                await before_data()
+            except Exception as exc:
+                return SendResult(SendOutcome.TEMPORARY, f"not sent: {type(exc).__name__}: {exc}")
         try:
             return await asyncio.to_thread(self._store, email, outbox)
         except Exception as exc:  # the database hiccuped: try again later

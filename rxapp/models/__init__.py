@@ -28,6 +28,7 @@ from rxapp.models.participants import (
     Questionnaire,
     Score,
 )
+from rxapp.models.sending import SendingPause
 from rxapp.models.team import (
     AttributeKind,
     AttributeOption,
@@ -61,6 +62,7 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "Role",
+    "SendingPause",
     "StatusEvent",
     "StatusKind",
     "TokenPurpose",

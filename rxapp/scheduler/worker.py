@@ -1,17 +1,22 @@
 """The scheduler worker: claim due messages, re-check, render, send, mark (R-MSG-2, R-MSG-3).
 
-Safety rules, each with its reason:
+Safety rules, each with its reason (claims and fencing: see ``scheduler.claims``):
 
-* Claiming is one UPDATE ... RETURNING over ``state = 'scheduled' AND due_at <= now``
-  (the ``(state, due_at)`` index), with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL and a
-  compare-and-set on ``state`` everywhere, so several workers never claim one message.
-* A claim gives the row a fresh ``claim_token`` and a lease. Every later write is fenced
-  by that token, so a worker whose lease was swept and re-claimed cannot mark anything.
 * No database transaction is open during an SMTP conversation.
-* Each connection sends one message and commits its result before sending the next:
-  a worker killed at any moment leaves at most one delivered-but-unmarked message per
-  open connection (the only way a message can arrive twice).
-* Expired leases are swept by a separate statement, keeping the claim query free of OR.
+* A message's DATA goes out only after the previous message on the same connection has
+  its result committed (its envelope may go ahead, overlapping that commit): a worker
+  killed at any moment leaves at most one delivered-but-unmarked message per open
+  connection (the only way a message can arrive twice).
+* One deadline bounds the whole SMTP conversation (connect, TLS, AUTH, MAIL, RCPT,
+  DATA), and a send starts only while the lease outlives that deadline plus the time to
+  record the result; recording is retried until just before the lease ends. So a stalled
+  server cannot keep a send going past the lease, when another worker may take it over.
+* Leases are stamped by the database clock and timed locally with a monotonic clock,
+  so no host's wall clock matters.
+* Rendering (templates, report PDFs) runs in a worker thread with its own session: a
+  scheduler inside the web app never freezes its pages.
+* A sender the server refuses (5xx to MAIL FROM) pauses sending for every worker until
+  the server takes it again; the messages stay scheduled.
 """
 
 import asyncio
@@ -20,16 +25,16 @@ import functools
 import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
+from email.utils import parseaddr
 from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, select, tuple_, update
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session
 
 import rxapp.scheduler.kinds  # noqa: F401  (every kind's send checks and attachment hooks)
@@ -37,186 +42,44 @@ from rxapp import clock as app_clock
 from rxapp.mail.render import render_message
 from rxapp.mail.transport import SendOutcome, SendResult, Transport, get_transport
 from rxapp.models.accounts import Organization
-from rxapp.models.outbox import MessageState, OutboxMessage, StatusEvent, StatusKind
+from rxapp.models.outbox import MessageState, OutboxMessage, StatusKind
+from rxapp.scheduler.claims import (
+    BatchResult,
+    begin_sqlite_transaction,
+    claim_due,
+    database_now,
+    failed_values,
+    fenced_update,
+    release,
+    sweep_expired_leases,
+)
+from rxapp.scheduler.marks import mark_many, retry_or_fail
 from rxapp.scheduler.retry import RetryPolicy
+from rxapp.services.common import sending_pause
 from rxapp.services.outbox import check_still_wanted
 from rxapp.settings import Settings, get_settings
+
+__all__ = ["BatchResult", "Worker", "claim_due", "database_now", "sweep_expired_leases"]
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-OUTBOX = OutboxMessage.__table__
-EVENTS = StatusEvent.__table__
-SCHEDULED = MessageState.SCHEDULED.value
-SENDING = MessageState.SENDING.value
-# Do not start a send unless the lease outlives the SMTP timeout by this much.
+# Time kept after the SMTP deadline to record the result before the lease ends.
 LEASE_SAFETY_SECONDS = 5.0
-
-
-@dataclass
-class BatchResult:
-    """Counts of what one run did, for logs and tests."""
-
-    claimed: int = 0
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    cancelled: int = 0
-    released: int = 0  # lease too short to start a send: put back unsent
-    lost: int = 0  # fenced mark found another claim: the lease was taken over
-
-    def add(self, other: "BatchResult") -> None:
-        """Accumulate another result into this one."""
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+# Recording stops being retried this long before the lease ends.
+MARK_GRACE_SECONDS = 1.0
+# While paused, ask the server this often whether it takes our sender again.
+PAUSE_PROBE_SECONDS = 30.0
 
 
 @dataclass
 class _Job:
     message: OutboxMessage
     organization_name: str
+    # Monotonic time when the lease ends (measured from before the claim: conservative).
+    lease_deadline: float = 0.0
     result: BatchResult = field(default_factory=BatchResult)
-
-
-def database_now(conn: Any) -> datetime:
-    """Return the database's clock, the one every lease is stamped and swept by.
-
-    Leases are compared across hosts, so they must not depend on any host's wall clock.
-    SQLite is embedded: its clock is this host's.
-    """
-    if conn.dialect.name == "postgresql":
-        return conn.execute(select(func.now())).scalar_one()
-    return datetime.now(UTC)
-
-
-def claim_due(
-    engine: Engine,
-    *,
-    now: datetime,
-    limit: int,
-    lease_seconds: float,
-    token: str | None = None,
-    lease_from: datetime | None = None,
-) -> list[OutboxMessage]:
-    """Claim up to ``limit`` due messages for one worker, in one short transaction.
-
-    Args:
-        engine: Database engine.
-        now: Current (business) time; messages with ``due_at <= now`` are due.
-        limit: Batch size.
-        lease_seconds: How long the claim holds before a sweep may hand it to another worker.
-        token: Claim token (default: a fresh UUID).
-        lease_from: Start of the lease (default: the database clock, see ``database_now``).
-
-    Returns:
-        The claimed messages, detached, ordered by due time, ``state == 'sending'``.
-
-    """
-    token = token or str(uuid.uuid4())
-    due = (
-        select(OUTBOX.c.id)
-        .where(OUTBOX.c.state == SCHEDULED, OUTBOX.c.due_at <= now)
-        .order_by(OUTBOX.c.due_at)
-        .limit(limit)
-        # PostgreSQL: rows another worker is claiming are skipped, not waited for.
-        # SQLite drops this clause; its single writer plus the CAS below is enough.
-        .with_for_update(skip_locked=True)
-    )
-    # A materialized CTE runs the locking SELECT exactly once; as an IN-subquery PostgreSQL
-    # may re-run it during the UPDATE and claim more than `limit` rows.
-    due_cte = due.cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
-    stmt = (
-        update(OUTBOX)
-        # Compare-and-set: only rows still scheduled when the write happens.
-        .where(OUTBOX.c.id.in_(select(due_cte.c.id)), OUTBOX.c.state == SCHEDULED)
-        .values(
-            state=SENDING,
-            claim_token=token,
-            attempts=OUTBOX.c.attempts + 1,
-        )
-        .returning(*OUTBOX.c)
-    )
-    with engine.begin() as conn:
-        start = lease_from or database_now(conn)
-        stmt = stmt.values(lease_until=start + timedelta(seconds=lease_seconds))
-        rows = conn.execute(stmt).mappings().all()
-    # Detached snapshots; model_construct skips validation the database already did
-    # (10x cheaper than __init__, which dominated a 100-message claim).
-    configure_mappers()  # attribute access on constructed rows needs configured mappers
-    messages = [OutboxMessage.model_construct(**row) for row in rows]
-    messages.sort(key=lambda m: (m.due_at, m.id or 0))
-    return messages
-
-
-def sweep_expired_leases(engine: Engine, *, now: datetime | None = None) -> int:
-    """Put messages whose worker's lease expired back to ``scheduled``.
-
-    Their claim token is cleared, so the old worker's fenced marks find nothing.
-
-    Args:
-        engine: Database engine.
-        now: Time to compare leases with (default: the database clock, as leases use).
-
-    Returns:
-        How many messages were put back.
-
-    """
-    with engine.begin() as conn:
-        stmt = (
-            update(OUTBOX)
-            .where(OUTBOX.c.state == SENDING, OUTBOX.c.lease_until < (now or database_now(conn)))
-            .values(state=SCHEDULED, claim_token=None, lease_until=None)
-        )
-        count = conn.execute(stmt).rowcount or 0
-    if count:
-        logger.warning("expired leases swept", extra={"count": count})
-    return count
-
-
-def _begin_sqlite_transaction(conn: Any) -> None:
-    # pysqlite only issues BEGIN before DML; a SAVEPOINT as the first statement would start
-    # its own transaction and its RELEASE would commit it. A no-op write makes pysqlite
-    # BEGIN first, so savepoints nest inside the batch transaction.
-    if conn.dialect.name != "sqlite":
-        return
-    driver = conn.connection.driver_connection
-    if driver is not None and not driver.in_transaction:
-        conn.exec_driver_sql("DELETE FROM outbox_message WHERE 0")
-
-
-def _fence(message: OutboxMessage) -> list[Any]:
-    return [
-        OUTBOX.c.id == message.id,
-        OUTBOX.c.claim_token == message.claim_token,
-        OUTBOX.c.state == SENDING,
-    ]
-
-
-def _status_values(message: OutboxMessage, event: StatusKind, detail: str, now: datetime) -> dict:
-    return {
-        "organization_id": message.organization_id,
-        "entity_type": message.entity_type,
-        "entity_id": message.entity_id,
-        "event": event.value,
-        "detail": detail,
-        "message_id": message.id,
-        "at": now,
-    }
-
-
-def _fenced_update(
-    conn: Any,
-    message: OutboxMessage,
-    values: dict[str, Any],
-    event: StatusKind | None,
-    detail: str,
-    now: datetime,
-) -> bool:
-    done = conn.execute(update(OUTBOX).where(*_fence(message)).values(**values)).rowcount == 1
-    if done and event is not None and message.entity_type is not None:
-        conn.execute(insert(EVENTS).values(**_status_values(message, event, detail, now)))
-    return done
 
 
 class Worker:
@@ -226,8 +89,9 @@ class Worker:
         engine: Database engine.
         transport: Where emails go (SMTP pool or mailbox).
         settings: Batch size, lease, poll interval, sender (default: app settings).
-        clock: Returns aware "now" (default: the app clock, which tests can pin).
+        clock: Returns aware "now" for due times and marks (default: the app clock).
         retry_policy: Backoff for temporary failures.
+        monotonic: Clock that times leases locally (tests replace it).
 
     """
 
@@ -239,15 +103,19 @@ class Worker:
         settings: Settings | None = None,
         clock: Callable[[], datetime] | None = None,
         retry_policy: RetryPolicy | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.engine = engine
         self.transport = transport
         self.settings = settings or get_settings()
         self.clock = clock or app_clock.now
+        self.monotonic = monotonic
         self.retry_policy = retry_policy or RetryPolicy()
         self.batch_size = self.settings.scheduler_batch_size
+        # One deadline for a whole SMTP conversation.
+        self.conversation_seconds = float(self.settings.smtp_timeout_seconds)
         self.lease_seconds = float(self.settings.scheduler_lease_seconds)
-        floor = 2 * self.settings.smtp_timeout_seconds + LEASE_SAFETY_SECONDS
+        floor = 2 * self.conversation_seconds + LEASE_SAFETY_SECONDS
         if self.lease_seconds < floor:
             # A lease shorter than one SMTP conversation would release every claim unsent.
             logger.warning(
@@ -257,13 +125,20 @@ class Worker:
             self.lease_seconds = floor
         self.worker_id = uuid.uuid4().hex[:8]
         self.connections = max(1, getattr(transport, "max_connections", 1))
+        self.sender_address = parseaddr(self.settings.mail_from)[1]
         # Live totals of the current run_forever (monitoring, benchmarks).
         self.totals = BatchResult()
+        self.paused = False
+        self._last_probe = float("-inf")
         self._pending_marks: list[tuple[OutboxMessage, SendResult, asyncio.Future]] = []
         self._flusher: asyncio.Task | None = None
         # SQLite has one writer: one DB thread avoids lock waits between our own threads.
         db_threads = 1 if engine.dialect.name == "sqlite" else self.connections + 1
         self._db = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="outbox-db")
+        # Rendering reads the database and builds PDFs: off the event loop, bounded.
+        self._render_pool = ThreadPoolExecutor(
+            max_workers=self.connections, thread_name_prefix="outbox-render"
+        )
 
     @classmethod
     def from_settings(
@@ -300,7 +175,7 @@ class Worker:
         jobs: list[_Job] = []
         with Session(self.engine, expire_on_commit=False) as session:
             conn = session.connection()
-            _begin_sqlite_transaction(conn)
+            begin_sqlite_transaction(conn)
             org_ids = {m.organization_id for m in messages}
             names = {
                 org_id: sender_name or name
@@ -314,8 +189,8 @@ class Worker:
                 if message.attempts > self.retry_policy.max_attempts:
                     # Claimed again and again without a result: it keeps killing workers.
                     detail = f"gave up after {message.attempts - 1} attempts"
-                    if _fenced_update(
-                        conn, message, self._failed_values(detail), StatusKind.FAILED, detail, now
+                    if fenced_update(
+                        conn, message, failed_values(detail), StatusKind.FAILED, detail, now
                     ):
                         result.failed += 1
                     continue
@@ -325,7 +200,9 @@ class Worker:
                 except Exception as exc:
                     # Rolled back to the savepoint: the batch's transaction is usable again.
                     logger.exception("send check failed", extra={"outbox_id": message.id})
-                    self._retry_or_fail(conn, message, f"send check error: {exc}", now, result)
+                    retry_or_fail(
+                        conn, message, f"send check error: {exc}", now, result, self.retry_policy
+                    )
                     continue
                 if reason:
                     values = {
@@ -335,138 +212,16 @@ class Worker:
                         "next_attempt_at": None,
                         "last_error": reason,
                     }
-                    if _fenced_update(conn, message, values, StatusKind.CANCELLED, reason, now):
+                    if fenced_update(conn, message, values, StatusKind.CANCELLED, reason, now):
                         result.cancelled += 1
                     continue
                 jobs.append(_Job(message, names.get(message.organization_id, "")))
             session.commit()
         return jobs, result
 
-    @staticmethod
-    def _failed_values(detail: str) -> dict[str, Any]:
-        return {
-            "state": MessageState.FAILED.value,
-            "claim_token": None,
-            "lease_until": None,
-            "next_attempt_at": None,
-            "last_error": detail,
-        }
-
-    def _retry_or_fail(
-        self, conn: Any, message: OutboxMessage, detail: str, now: datetime, result: BatchResult
-    ) -> None:
-        retry_at = self.retry_policy.next_attempt_at(message.attempts, now)
-        if retry_at is None:
-            detail = f"gave up after {message.attempts} attempts: {detail}"
-            if _fenced_update(
-                conn, message, self._failed_values(detail), StatusKind.FAILED, detail, now
-            ):
-                result.failed += 1
-            else:
-                result.lost += 1
-            return
-        values = {
-            "state": SCHEDULED,
-            "due_at": retry_at,
-            "next_attempt_at": retry_at,
-            "claim_token": None,
-            "lease_until": None,
-            "last_error": detail,
-        }
-        # No status event for a retry: the log shows outcomes, not every hiccup.
-        if _fenced_update(conn, message, values, None, detail, now):
-            result.retried += 1
-        else:
-            result.lost += 1
-
     def _mark(self, message: OutboxMessage, outcome: SendResult, now: datetime) -> BatchResult:
         """Record one send's outcome in its own transaction, fenced by the claim token."""
-        return self._mark_many([(message, outcome)], now)[0]
-
-    def _mark_many(
-        self, items: Sequence[tuple[OutboxMessage, SendResult]], now: datetime
-    ) -> list[BatchResult]:
-        """Record finished sends, fenced by their claim tokens, in one short transaction.
-
-        This is group commit: the consumers whose sends finished while the previous
-        commit ran share the next one. Every send in the group is already over, and each
-        consumer waits for its commit before it sends again, so a failure here leaves at
-        most one unmarked message per connection, as a crash would.
-        """
-        results = [BatchResult() for _ in items]
-        plain_sent = [
-            i
-            for i, (_m, o) in enumerate(items)
-            if o.outcome is SendOutcome.ACCEPTED and not o.refused
-        ]
-        with self.engine.begin() as conn:
-            if plain_sent:
-                # One statement for all clean deliveries: (id, claim_token) is the fence.
-                keys = [(items[i][0].id, items[i][0].claim_token) for i in plain_sent]
-                marked = set(
-                    conn.execute(
-                        update(OUTBOX)
-                        .where(
-                            tuple_(OUTBOX.c.id, OUTBOX.c.claim_token).in_(keys),
-                            OUTBOX.c.state == SENDING,
-                        )
-                        .values(
-                            state=MessageState.SENT.value,
-                            sent_at=now,
-                            claim_token=None,
-                            lease_until=None,
-                            next_attempt_at=None,
-                            last_error="",
-                        )
-                        .returning(OUTBOX.c.id)
-                    ).scalars()
-                )
-                events = []
-                for i in plain_sent:
-                    message = items[i][0]
-                    if message.id in marked:
-                        results[i].sent += 1
-                        if message.entity_type is not None:
-                            events.append(_status_values(message, StatusKind.SENT, "", now))
-                    else:
-                        results[i].lost += 1
-                if events:
-                    conn.execute(insert(EVENTS), events)
-            for i, (message, outcome) in enumerate(items):
-                if i in plain_sent:
-                    continue
-                result = results[i]
-                if outcome.outcome is SendOutcome.ACCEPTED:
-                    values = {
-                        "state": MessageState.SENT.value,
-                        "sent_at": now,
-                        "claim_token": None,
-                        "lease_until": None,
-                        "next_attempt_at": None,
-                        # Partial refusals are kept so the UI can show them.
-                        "last_error": outcome.detail,
-                    }
-                    if _fenced_update(conn, message, values, StatusKind.SENT, "", now):
-                        result.sent += 1
-                    else:
-                        result.lost += 1
-                elif outcome.outcome is SendOutcome.PERMANENT:
-                    values = self._failed_values(outcome.detail)
-                    if _fenced_update(
-                        conn, message, values, StatusKind.FAILED, outcome.detail, now
-                    ):
-                        result.failed += 1
-                    else:
-                        result.lost += 1
-                else:
-                    self._retry_or_fail(conn, message, outcome.detail, now, result)
-        for (message, _outcome), result in zip(items, results, strict=True):
-            if result.lost:
-                logger.warning(
-                    "lease lost before marking; leaving the message to its new owner",
-                    extra={"outbox_id": message.id, "worker": self.worker_id},
-                )
-        return results
+        return mark_many(self.engine, [(message, outcome)], now, self.retry_policy)[0]
 
     async def _record(self, message: OutboxMessage, outcome: SendResult) -> BatchResult:
         """Queue a finished send for the next group commit and wait until it is committed."""
@@ -481,7 +236,11 @@ class Worker:
             group, self._pending_marks = self._pending_marks, []
             try:
                 results = await self._in_db(
-                    self._mark_many, [(m, o) for m, o, _f in group], self.clock()
+                    mark_many,
+                    self.engine,
+                    [(m, o) for m, o, _f in group],
+                    self.clock(),
+                    self.retry_policy,
                 )
             except Exception as exc:
                 for _m, _o, future in group:
@@ -492,36 +251,122 @@ class Worker:
                 if not future.done():
                     future.set_result(result)
 
-    def _release(self, message: OutboxMessage) -> int:
-        values = {
-            "state": SCHEDULED,
-            "claim_token": None,
-            "lease_until": None,
-            "attempts": OUTBOX.c.attempts - 1,
-        }
-        with self.engine.begin() as conn:
-            return conn.execute(update(OUTBOX).where(*_fence(message)).values(**values)).rowcount
+    async def _record_until_lease_ends(self, job: _Job, outcome: SendResult) -> BatchResult:
+        """Record a result, retrying a failed write while the lease still holds.
+
+        Raises:
+            Exception: The write kept failing until the lease was about to end; the
+                message may be sent again by whoever claims it next.
+
+        """
+        delay = 0.05
+        while True:
+            try:
+                return await self._record(job.message, outcome)
+            except Exception:
+                if self.monotonic() + delay > job.lease_deadline - MARK_GRACE_SECONDS:
+                    logger.exception(
+                        "could not record a send result before the lease ended",
+                        extra={"outbox_id": job.message.id, "outcome": outcome.outcome.value},
+                    )
+                    raise
+                logger.warning(
+                    "recording a send result failed; retrying",
+                    extra={"outbox_id": job.message.id},
+                    exc_info=True,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
+    # -- pause (a sender the server refuses) --------------------------------------------
+
+    def _pause(self, reply: str) -> None:
+        with Session(self.engine) as session:
+            if sending_pause.pause_sending(session, reply=reply, now=self.clock()):
+                logger.error(
+                    "sending paused: the mail server refuses the sender %s: %s",
+                    self.sender_address,
+                    reply,
+                    extra={"worker": self.worker_id},
+                )
+
+    def _load_pause(self) -> bool:
+        with Session(self.engine) as session:
+            return sending_pause.get_pause(session) is not None
+
+    def _after_probe(self, probe: SendResult) -> bool:
+        """Store a probe's answer; return whether sending is still paused."""
+        with Session(self.engine) as session:
+            if probe.accepted:
+                if sending_pause.resume_sending(session):
+                    logger.warning(
+                        "sending resumed: the mail server takes the sender again",
+                        extra={"worker": self.worker_id, "reply": probe.detail},
+                    )
+                return False
+            if probe.outcome is SendOutcome.SENDER_REFUSED:
+                sending_pause.record_probe(session, reply=probe.detail, now=self.clock())
+            return True
+
+    async def check_pause(self, *, force_probe: bool = False) -> bool:
+        """Read the shared pause and, when paused, probe the server now and then.
+
+        Args:
+            force_probe: Probe now, whatever the interval (``run_once``).
+
+        Returns:
+            Whether sending is paused.
+
+        """
+        self.paused = await self._in_db(self._load_pause)
+        if not self.paused:
+            return False
+        probe = getattr(self.transport, "probe_sender", None)
+        if probe is None:
+            # This transport never refuses a sender (the built-in mailbox).
+            self.paused = await self._in_db(self._after_probe, SendResult(SendOutcome.ACCEPTED))
+            return self.paused
+        if force_probe or self.monotonic() - self._last_probe >= PAUSE_PROBE_SECONDS:
+            self._last_probe = self.monotonic()
+            answer = await probe(self.sender_address, timeout=self.conversation_seconds)
+            self.paused = await self._in_db(self._after_probe, answer)
+        return self.paused
 
     # -- send (event loop) --------------------------------------------------------------
 
     def _render(self, job: _Job, now: datetime) -> EmailMessage:
-        return render_message(
-            job.message,
-            organization_name=job.organization_name,
-            sender=self.settings.mail_from,
-            now=now,
-        )
+        """Render in a worker thread, with the thread's own session and the worker's clock."""
+        with Session(self.engine) as _session:
+            return render_message(
+                job.message,
+                organization_name=job.organization_name,
+                sender=self.settings.mail_from,
+                now=now,
+            )
 
-    async def _process(self, job: _Job) -> BatchResult:
+    async def _process(
+        self, job: _Job, before_data: Callable[[], Awaitable[None]] | None = None
+    ) -> tuple[BatchResult, Awaitable[BatchResult] | None]:
+        """Render and send one message; return its result, or a pending record of it.
+
+        Args:
+            job: The claimed message.
+            before_data: Awaited after the envelope and before DATA: the previous
+                message on this connection must be recorded before this one can arrive.
+
+        Returns:
+            ``(result, None)`` when nothing was sent, else ``(empty, record)`` where
+            ``record`` is the task committing the outcome.
+
+        """
         message = job.message
+        if self.paused:
+            released = await self._in_db(release, self.engine, message)
+            return BatchResult(released=released), None
+        loop = asyncio.get_running_loop()
         now = self.clock()
-        margin = timedelta(seconds=self.settings.smtp_timeout_seconds + LEASE_SAFETY_SECONDS)
-        if message.lease_until is None or now + margin > message.lease_until:
-            # The lease could expire mid-conversation and another worker re-send it.
-            released = await self._in_db(self._release, message)
-            return BatchResult(released=released)
         try:
-            email = self._render(job, now)
+            email = await loop.run_in_executor(self._render_pool, self._render, job, now)
         except Exception as exc:
             # A template bug or a missing kind never fixes itself by waiting.
             logger.exception("render failed", extra={"outbox_id": message.id})
@@ -529,11 +374,22 @@ class Worker:
                 SendOutcome.PERMANENT, f"render error: {type(exc).__name__}: {exc}"
             )
         else:
-            outcome = await self.transport.send(email, outbox=message)
-        # Commit the outcome before this connection sends anything else (see module doc).
-        result = await self._record(message, outcome)
-        log = logger.info if outcome.accepted else logger.warning
-        log(
+            # Checked after rendering, right before the conversation starts.
+            remaining = job.lease_deadline - self.monotonic()
+            if remaining < self.conversation_seconds + LEASE_SAFETY_SECONDS:
+                # The lease could expire mid-conversation and another worker re-send it.
+                released = await self._in_db(release, self.engine, message)
+                return BatchResult(released=released), None
+            outcome = await self.transport.send(
+                email, outbox=message, timeout=self.conversation_seconds, before_data=before_data
+            )
+        if outcome.outcome is SendOutcome.SENDER_REFUSED:
+            # Not this message's fault: keep it, pause everyone, tell the admins once.
+            self.paused = True
+            await self._in_db(self._pause, outcome.detail)
+            released = await self._in_db(release, self.engine, message)
+            return BatchResult(paused=released), None
+        (logger.info if outcome.accepted else logger.warning)(
             "outbox message processed",
             extra={
                 "outbox_id": message.id,
@@ -543,27 +399,55 @@ class Worker:
                 "worker": self.worker_id,
             },
         )
-        return result
+        return BatchResult(), asyncio.ensure_future(self._record_until_lease_ends(job, outcome))
 
     async def _consume(self, queue: "asyncio.Queue[_Job | None]", total: BatchResult) -> None:
-        while True:
-            job = await queue.get()
-            try:
-                if job is None:
-                    return
+        """Send jobs over one connection until a ``None`` arrives.
+
+        The next message's envelope overlaps the previous message's commit; its DATA
+        waits for that commit (the duplicate bound, see the module doc).
+        """
+        previous: Awaitable[BatchResult] | None = None
+
+        async def previous_recorded() -> None:
+            if previous is not None:
+                await previous
+
+        async def settle() -> None:
+            nonlocal previous
+            if previous is not None:
+                # A record that failed for good was logged; the lease sweep retries it.
+                with contextlib.suppress(Exception):
+                    total.add(await previous)
+                previous = None
+
+        try:
+            while True:
+                job = await queue.get()
                 try:
-                    total.add(await self._process(job))
-                except Exception:
-                    # Left in `sending`: the lease sweep retries it later.
-                    logger.exception(
-                        "unexpected error sending", extra={"outbox_id": job.message.id}
-                    )
-            finally:
-                queue.task_done()
+                    if job is None:
+                        return
+                    try:
+                        result, record = await self._process(
+                            job, before_data=previous_recorded if previous else None
+                        )
+                    except Exception:
+                        logger.exception(
+                            "unexpected error sending", extra={"outbox_id": job.message.id}
+                        )
+                        result, record = BatchResult(), None
+                    total.add(result)
+                    await settle()
+                    previous = record
+                finally:
+                    queue.task_done()
+        finally:
+            await settle()
 
     async def claim_batch(self, now: datetime | None = None) -> tuple[list[_Job], BatchResult]:
         """Claim and re-check one batch of due messages (database work off the event loop)."""
         now = now or self.clock()
+        started = self.monotonic()
         messages = await self._in_db(
             claim_due,
             self.engine,
@@ -573,7 +457,10 @@ class Worker:
         )
         if not messages:
             return [], BatchResult()
-        return await self._in_db(self._prepare, messages, now)
+        jobs, result = await self._in_db(self._prepare, messages, now)
+        for job in jobs:
+            job.lease_deadline = started + self.lease_seconds
+        return jobs, result
 
     async def run_once(self, now: datetime | None = None) -> BatchResult:
         """Claim one batch of due messages and process it completely.
@@ -582,9 +469,11 @@ class Worker:
             now: Claim time (default: the worker's clock).
 
         Returns:
-            What happened to the batch.
+            What happened to the batch (nothing while sending is paused).
 
         """
+        if await self.check_pause(force_probe=True):
+            return BatchResult()
         jobs, total = await self.claim_batch(now)
         if not jobs:
             return total
@@ -600,18 +489,18 @@ class Worker:
     async def run_until_idle(
         self, now: datetime | None = None, max_batches: int = 10_000
     ) -> BatchResult:
-        """Run batches until nothing is due (tests, ``--once``)."""
+        """Run batches until nothing is due or sending is paused (tests, ``--once``)."""
         total = BatchResult()
         for _ in range(max_batches):
             result = await self.run_once(now)
             total.add(result)
-            if result.claimed == 0:
+            if result.claimed == 0 or self.paused:
                 break
         return total
 
     async def sweep(self, now: datetime | None = None) -> int:
-        """Put messages with expired leases back to scheduled."""
-        return await self._in_db(sweep_expired_leases, self.engine, now=now or self.clock())
+        """Put messages with expired leases back to scheduled (database clock by default)."""
+        return await self._in_db(sweep_expired_leases, self.engine, now=now)
 
     async def run_forever(self, stop: asyncio.Event) -> BatchResult:
         """Send due messages until ``stop`` is set, claiming ahead while sending.
@@ -637,14 +526,16 @@ class Worker:
         logger.info("scheduler worker started", extra={"worker": self.worker_id})
         try:
             while not stop.is_set():
+                jobs: list[_Job] = []
+                claimed = BatchResult()
                 try:
                     if time.monotonic() - last_sweep >= sweep_every:
                         await self.sweep()
                         last_sweep = time.monotonic()
-                    jobs, claimed = await self.claim_batch()
+                    if not await self.check_pause():
+                        jobs, claimed = await self.claim_batch()
                 except Exception:
                     logger.exception("claim failed", extra={"worker": self.worker_id})
-                    jobs, claimed = [], BatchResult()
                 total.add(claimed)
                 for job in jobs:
                     await queue.put(job)
@@ -668,11 +559,12 @@ class Worker:
                 await asyncio.shield(asyncio.gather(*consumers))
             for job in leftover:
                 with contextlib.suppress(Exception):
-                    total.released += await self._in_db(self._release, job.message)
+                    total.released += await self._in_db(release, self.engine, job.message)
             logger.info("scheduler worker stopped", extra={"worker": self.worker_id})
         return total
 
     async def aclose(self) -> None:
-        """Close the transport and the database threads."""
+        """Close the transport and the database and render threads."""
         await self.transport.aclose()
+        self._render_pool.shutdown(wait=True)
         self._db.shutdown(wait=True)

@@ -1,0 +1,186 @@
+"""Recording what the mail server said, fenced by claim tokens (group commit).
+
+Every send in a group is already over, and each connection waits for its commit before
+it finishes another message, so a failure here leaves at most one unmarked message per
+connection, as a crash would.
+"""
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, tuple_, update
+from sqlalchemy.engine import Engine
+
+from rxapp.mail.transport import SendOutcome, SendResult
+from rxapp.models.outbox import MessageState, OutboxMessage, StatusKind
+from rxapp.scheduler.claims import (
+    EVENTS,
+    OUTBOX,
+    SCHEDULED,
+    SENDING,
+    BatchResult,
+    failed_values,
+    fenced_update,
+    status_values,
+)
+from rxapp.scheduler.retry import RetryPolicy
+
+logger = logging.getLogger(__name__)
+
+CANCELLED = MessageState.CANCELLED.value
+SENT_DESPITE_CANCEL = "sent: the cancellation came while it was being sent"
+
+
+def retry_or_fail(
+    conn: Any,
+    message: OutboxMessage,
+    detail: str,
+    now: datetime,
+    result: BatchResult,
+    policy: RetryPolicy,
+) -> None:
+    """Schedule a retry after a temporary failure, or fail the message past the cap."""
+    retry_at = policy.next_attempt_at(message.attempts, now)
+    if retry_at is None:
+        detail = f"gave up after {message.attempts} attempts: {detail}"
+        if fenced_update(conn, message, failed_values(detail), StatusKind.FAILED, detail, now):
+            result.failed += 1
+        else:
+            result.lost += 1
+        return
+    values = {
+        "state": SCHEDULED,
+        "due_at": retry_at,
+        "next_attempt_at": retry_at,
+        "claim_token": None,
+        "lease_until": None,
+        "last_error": detail,
+    }
+    # No status event for a retry: the log shows outcomes, not every hiccup.
+    if fenced_update(conn, message, values, None, detail, now):
+        result.retried += 1
+    else:
+        result.lost += 1
+
+
+def _sent_values(now: datetime, detail: str) -> dict[str, Any]:
+    return {
+        "state": MessageState.SENT.value,
+        "sent_at": now,
+        "claim_token": None,
+        "lease_until": None,
+        "next_attempt_at": None,
+        "last_error": detail,
+    }
+
+
+def _record_sent_despite_cancel(conn: Any, message: OutboxMessage, now: datetime) -> bool:
+    """Tell the truth about a message cancelled while the server was accepting it.
+
+    The cancel cleared our claim token, so the fenced mark missed; the server has the
+    email all the same. The row and the status log say it was sent, after the cancel.
+    """
+    done = (
+        conn.execute(
+            update(OUTBOX)
+            .where(
+                OUTBOX.c.id == message.id,
+                OUTBOX.c.state == CANCELLED,
+                OUTBOX.c.claim_token.is_(None),
+            )
+            .values(**_sent_values(now, SENT_DESPITE_CANCEL))
+        ).rowcount
+        == 1
+    )
+    if done and message.entity_type is not None:
+        conn.execute(
+            insert(EVENTS).values(
+                **status_values(message, StatusKind.SENT, SENT_DESPITE_CANCEL, now)
+            )
+        )
+    return done
+
+
+def mark_many(
+    engine: Engine,
+    items: Sequence[tuple[OutboxMessage, SendResult]],
+    now: datetime,
+    policy: RetryPolicy,
+) -> list[BatchResult]:
+    """Record finished sends, fenced by their claim tokens, in one short transaction.
+
+    This is group commit: the connections whose sends finished while the previous
+    commit ran share the next one.
+
+    Args:
+        engine: Database engine.
+        items: Each message with what the server said.
+        now: Time of the marks (``sent_at``, status log).
+        policy: Retry backoff for temporary failures.
+
+    Returns:
+        One result per item, in order.
+
+    """
+    results = [BatchResult() for _ in items]
+    plain_sent = {
+        i for i, (_m, o) in enumerate(items) if o.outcome is SendOutcome.ACCEPTED and not o.refused
+    }
+    with engine.begin() as conn:
+        if plain_sent:
+            # One statement for all clean deliveries: (id, claim_token) is the fence.
+            keys = [(items[i][0].id, items[i][0].claim_token) for i in sorted(plain_sent)]
+            marked = set(
+                conn.execute(
+                    update(OUTBOX)
+                    .where(
+                        tuple_(OUTBOX.c.id, OUTBOX.c.claim_token).in_(keys),
+                        OUTBOX.c.state == SENDING,
+                    )
+                    .values(**_sent_values(now, ""))
+                    .returning(OUTBOX.c.id)
+                ).scalars()
+            )
+            events = []
+            for i in sorted(plain_sent):
+                message = items[i][0]
+                if message.id in marked:
+                    results[i].sent += 1
+                    if message.entity_type is not None:
+                        events.append(status_values(message, StatusKind.SENT, "", now))
+                elif _record_sent_despite_cancel(conn, message, now):
+                    results[i].sent += 1
+                else:
+                    results[i].lost += 1
+            if events:
+                conn.execute(insert(EVENTS), events)
+        for i, (message, outcome) in enumerate(items):
+            if i in plain_sent:
+                continue
+            result = results[i]
+            if outcome.outcome is SendOutcome.ACCEPTED:
+                # Partial refusals are kept as last_error so the UI can show them.
+                values = _sent_values(now, outcome.detail)
+                if fenced_update(
+                    conn, message, values, StatusKind.SENT, "", now
+                ) or _record_sent_despite_cancel(conn, message, now):
+                    result.sent += 1
+                else:
+                    result.lost += 1
+            elif outcome.outcome is SendOutcome.PERMANENT:
+                values = failed_values(outcome.detail)
+                if fenced_update(conn, message, values, StatusKind.FAILED, outcome.detail, now):
+                    result.failed += 1
+                else:
+                    result.lost += 1
+            else:
+                retry_or_fail(conn, message, outcome.detail, now, result, policy)
+    for (message, _outcome), result in zip(items, results, strict=True):
+        if result.lost:
+            logger.warning(
+                "lease lost before marking; leaving the message to its new owner",
+                extra={"outbox_id": message.id},
+            )
+    return results
