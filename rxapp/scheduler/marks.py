@@ -1,4 +1,6 @@
-"""Recording what the mail server said, fenced by claim tokens (group commit).
+"""Fenced writes around a send: re-checking claimed messages, recording results.
+
+Results are recorded by group commit.
 
 Every send in a group is already over, and each connection waits for its commit before
 it finishes another message, so a failure here leaves at most one unmarked message per
@@ -10,10 +12,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, tuple_, update
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from rxapp.mail.transport import SendOutcome, SendResult
+from rxapp.models.accounts import Organization
 from rxapp.models.outbox import MessageState, OutboxMessage, StatusKind
 from rxapp.scheduler.claims import (
     EVENTS,
@@ -21,11 +25,13 @@ from rxapp.scheduler.claims import (
     SCHEDULED,
     SENDING,
     BatchResult,
+    begin_sqlite_transaction,
     failed_values,
     fenced_update,
     status_values,
 )
 from rxapp.scheduler.retry import RetryPolicy
+from rxapp.services.outbox import check_still_wanted
 
 logger = logging.getLogger(__name__)
 
@@ -184,3 +190,59 @@ def mark_many(
                 extra={"outbox_id": message.id},
             )
     return results
+
+
+def prepare_claimed(
+    engine: Engine, messages: Sequence[OutboxMessage], now: datetime, policy: RetryPolicy
+) -> tuple[list[tuple[OutboxMessage, str]], BatchResult]:
+    """Re-check each claimed message and look up sender names, in one transaction.
+
+    Each message's check runs in its own savepoint: on PostgreSQL an error aborts the
+    whole transaction, and without the savepoint one bad message would roll back the
+    batch and make every healthy message in it climb towards "gave up".
+    """
+    result = BatchResult(claimed=len(messages))
+    ready: list[tuple[OutboxMessage, str]] = []
+    with Session(engine, expire_on_commit=False) as session:
+        conn = session.connection()
+        begin_sqlite_transaction(conn)
+        org_ids = {m.organization_id for m in messages}
+        names = {
+            org_id: sender_name or name
+            for org_id, name, sender_name in session.execute(
+                select(Organization.id, Organization.name, Organization.sender_name).where(
+                    Organization.id.in_(org_ids)  # type: ignore[union-attr]
+                )
+            ).all()
+        }
+        for message in messages:
+            if message.attempts > policy.max_attempts:
+                # Claimed again and again without a result: it keeps killing workers.
+                detail = f"gave up after {message.attempts - 1} attempts"
+                if fenced_update(
+                    conn, message, failed_values(detail), StatusKind.FAILED, detail, now
+                ):
+                    result.failed += 1
+                continue
+            try:
+                with session.begin_nested():
+                    reason = check_still_wanted(session, message, now)
+            except Exception as exc:
+                # Rolled back to the savepoint: the batch's transaction is usable again.
+                logger.exception("send check failed", extra={"outbox_id": message.id})
+                retry_or_fail(conn, message, f"send check error: {exc}", now, result, policy)
+                continue
+            if reason:
+                values = {
+                    "state": MessageState.CANCELLED.value,
+                    "claim_token": None,
+                    "lease_until": None,
+                    "next_attempt_at": None,
+                    "last_error": reason,
+                }
+                if fenced_update(conn, message, values, StatusKind.CANCELLED, reason, now):
+                    result.cancelled += 1
+                continue
+            ready.append((message, names.get(message.organization_id, "")))
+        session.commit()
+    return ready, result

@@ -33,7 +33,6 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 from typing import Any, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -41,22 +40,17 @@ import rxapp.scheduler.kinds  # noqa: F401  (every kind's send checks and attach
 from rxapp import clock as app_clock
 from rxapp.mail.render import render_message
 from rxapp.mail.transport import SendOutcome, SendResult, Transport, get_transport
-from rxapp.models.accounts import Organization
-from rxapp.models.outbox import MessageState, OutboxMessage, StatusKind
+from rxapp.models.outbox import OutboxMessage
 from rxapp.scheduler.claims import (
     BatchResult,
-    begin_sqlite_transaction,
     claim_due,
     database_now,
-    failed_values,
-    fenced_update,
     release,
     sweep_expired_leases,
 )
-from rxapp.scheduler.marks import mark_many, retry_or_fail
+from rxapp.scheduler.marks import mark_many, prepare_claimed
+from rxapp.scheduler.pause import SendingPauseGate
 from rxapp.scheduler.retry import RetryPolicy
-from rxapp.services.common import sending_pause
-from rxapp.services.outbox import check_still_wanted
 from rxapp.settings import Settings, get_settings
 
 __all__ = ["BatchResult", "Worker", "claim_due", "database_now", "sweep_expired_leases"]
@@ -69,8 +63,6 @@ T = TypeVar("T")
 LEASE_SAFETY_SECONDS = 5.0
 # Recording stops being retried this long before the lease ends.
 MARK_GRACE_SECONDS = 1.0
-# While paused, ask the server this often whether it takes our sender again.
-PAUSE_PROBE_SECONDS = 30.0
 
 
 @dataclass
@@ -129,7 +121,15 @@ class Worker:
         # Live totals of the current run_forever (monitoring, benchmarks).
         self.totals = BatchResult()
         self.paused = False
-        self._last_probe = float("-inf")
+        self._pause = SendingPauseGate(
+            engine=engine,
+            transport=transport,
+            sender=self.sender_address,
+            clock=self.clock,
+            monotonic=monotonic,
+            timeout=self.conversation_seconds,
+            worker_id=self.worker_id,
+        )
         self._pending_marks: list[tuple[OutboxMessage, SendResult, asyncio.Future]] = []
         self._flusher: asyncio.Task | None = None
         # SQLite has one writer: one DB thread avoids lock waits between our own threads.
@@ -165,59 +165,9 @@ class Worker:
     def _prepare(
         self, messages: Sequence[OutboxMessage], now: datetime
     ) -> tuple[list[_Job], BatchResult]:
-        """Re-check each claimed message and look up sender names, in one transaction.
-
-        Each message's check runs in its own savepoint: on PostgreSQL an error aborts the
-        whole transaction, and without the savepoint one bad message would roll back the
-        batch and make every healthy message in it climb towards "gave up".
-        """
-        result = BatchResult(claimed=len(messages))
-        jobs: list[_Job] = []
-        with Session(self.engine, expire_on_commit=False) as session:
-            conn = session.connection()
-            begin_sqlite_transaction(conn)
-            org_ids = {m.organization_id for m in messages}
-            names = {
-                org_id: sender_name or name
-                for org_id, name, sender_name in session.execute(
-                    select(Organization.id, Organization.name, Organization.sender_name).where(
-                        Organization.id.in_(org_ids)  # type: ignore[union-attr]
-                    )
-                ).all()
-            }
-            for message in messages:
-                if message.attempts > self.retry_policy.max_attempts:
-                    # Claimed again and again without a result: it keeps killing workers.
-                    detail = f"gave up after {message.attempts - 1} attempts"
-                    if fenced_update(
-                        conn, message, failed_values(detail), StatusKind.FAILED, detail, now
-                    ):
-                        result.failed += 1
-                    continue
-                try:
-                    with session.begin_nested():
-                        reason = check_still_wanted(session, message, now)
-                except Exception as exc:
-                    # Rolled back to the savepoint: the batch's transaction is usable again.
-                    logger.exception("send check failed", extra={"outbox_id": message.id})
-                    retry_or_fail(
-                        conn, message, f"send check error: {exc}", now, result, self.retry_policy
-                    )
-                    continue
-                if reason:
-                    values = {
-                        "state": MessageState.CANCELLED.value,
-                        "claim_token": None,
-                        "lease_until": None,
-                        "next_attempt_at": None,
-                        "last_error": reason,
-                    }
-                    if fenced_update(conn, message, values, StatusKind.CANCELLED, reason, now):
-                        result.cancelled += 1
-                    continue
-                jobs.append(_Job(message, names.get(message.organization_id, "")))
-            session.commit()
-        return jobs, result
+        """Re-check claimed messages (see ``prepare_claimed``) and wrap them as jobs."""
+        ready, result = prepare_claimed(self.engine, messages, now, self.retry_policy)
+        return [_Job(message, name) for message, name in ready], result
 
     def _mark(self, message: OutboxMessage, outcome: SendResult, now: datetime) -> BatchResult:
         """Record one send's outcome in its own transaction, fenced by the claim token."""
@@ -278,36 +228,6 @@ class Worker:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 1.0)
 
-    # -- pause (a sender the server refuses) --------------------------------------------
-
-    def _pause(self, reply: str) -> None:
-        with Session(self.engine) as session:
-            if sending_pause.pause_sending(session, reply=reply, now=self.clock()):
-                logger.error(
-                    "sending paused: the mail server refuses the sender %s: %s",
-                    self.sender_address,
-                    reply,
-                    extra={"worker": self.worker_id},
-                )
-
-    def _load_pause(self) -> bool:
-        with Session(self.engine) as session:
-            return sending_pause.get_pause(session) is not None
-
-    def _after_probe(self, probe: SendResult) -> bool:
-        """Store a probe's answer; return whether sending is still paused."""
-        with Session(self.engine) as session:
-            if probe.accepted:
-                if sending_pause.resume_sending(session):
-                    logger.warning(
-                        "sending resumed: the mail server takes the sender again",
-                        extra={"worker": self.worker_id, "reply": probe.detail},
-                    )
-                return False
-            if probe.outcome is SendOutcome.SENDER_REFUSED:
-                sending_pause.record_probe(session, reply=probe.detail, now=self.clock())
-            return True
-
     async def check_pause(self, *, force_probe: bool = False) -> bool:
         """Read the shared pause and, when paused, probe the server now and then.
 
@@ -318,18 +238,9 @@ class Worker:
             Whether sending is paused.
 
         """
-        self.paused = await self._in_db(self._load_pause)
-        if not self.paused:
-            return False
-        probe = getattr(self.transport, "probe_sender", None)
-        if probe is None:
-            # This transport never refuses a sender (the built-in mailbox).
-            self.paused = await self._in_db(self._after_probe, SendResult(SendOutcome.ACCEPTED))
-            return self.paused
-        if force_probe or self.monotonic() - self._last_probe >= PAUSE_PROBE_SECONDS:
-            self._last_probe = self.monotonic()
-            answer = await probe(self.sender_address, timeout=self.conversation_seconds)
-            self.paused = await self._in_db(self._after_probe, answer)
+        self.paused = await self._in_db(self._pause.is_paused)
+        if self.paused:
+            self.paused = await self._pause.probe(self._in_db, force=force_probe)
         return self.paused
 
     # -- send (event loop) --------------------------------------------------------------
@@ -386,7 +297,7 @@ class Worker:
         if outcome.outcome is SendOutcome.SENDER_REFUSED:
             # Not this message's fault: keep it, pause everyone, tell the admins once.
             self.paused = True
-            await self._in_db(self._pause, outcome.detail)
+            await self._in_db(self._pause.pause, outcome.detail)
             released = await self._in_db(release, self.engine, message)
             return BatchResult(paused=released), None
         (logger.info if outcome.accepted else logger.warning)(
