@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from rxapp.mail.transport import SmtpTransport
-from rxapp.models.outbox import OutboxMessage, StatusEvent
+from rxapp.models.outbox import OutboxMessage
 from rxapp.scheduler import marks as worker_module
 from rxapp.scheduler.worker import Worker, sweep_expired_leases
 from rxapp.services.common import sending_pause
@@ -52,9 +52,7 @@ async def test_a_bad_message_in_a_batch_leaves_the_others_sent(
     assert {r for r, m in rows.items() if m.state == "sent"} == set(recipients[:4])
     bad = rows["bad@example.com"]
     assert bad.state == "scheduled" and "send check error" in bad.last_error
-    assert sorted(smtp.handler.message_ids()) == sorted(
-        rows[r].message_id for r in recipients[:4]
-    )
+    assert sorted(smtp.handler.message_ids()) == sorted(rows[r].message_id for r in recipients[:4])
 
 
 async def test_a_server_stalling_between_commands_cannot_cause_a_second_send(
