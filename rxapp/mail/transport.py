@@ -12,6 +12,7 @@ import io
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from email.generator import BytesGenerator
 from email.header import decode_header, make_header
 from email.message import EmailMessage
@@ -61,7 +62,7 @@ class Transport(Protocol):
 
     async def send(
         self,
-        email: EmailMessage,
+        email: "EmailMessage | PreparedEmail",
         *,
         outbox: OutboxMessage | None = None,
         timeout: float | None = None,
@@ -77,6 +78,32 @@ class Transport(Protocol):
     async def aclose(self) -> None:
         """Release connections."""
         ...
+
+
+@dataclass(frozen=True)
+class PreparedEmail:
+    """An email flattened ahead of its conversation (in a worker thread, off the loop).
+
+    Attributes:
+        email: The email itself (the mailbox transport stores its parts).
+        wire: ``(sender, recipients, bytes)`` as SMTP sends it, or None for emails that
+            only aiosmtplib's own flattening handles.
+
+    """
+
+    email: EmailMessage
+    wire: tuple[str, list[str], bytes] | None
+
+
+def prepare_email(email: EmailMessage, recipients: list[str] | None = None) -> PreparedEmail:
+    """Flatten an email for SMTP now, so the send itself only writes bytes.
+
+    Args:
+        email: The rendered email.
+        recipients: Envelope recipients (default: from the To/Cc headers).
+
+    """
+    return PreparedEmail(email, _wire_form(email, recipients))
 
 
 def _recipients_of(email: EmailMessage) -> list[str]:
@@ -226,7 +253,7 @@ class SmtpTransport:
 
     async def send(
         self,
-        email: EmailMessage,
+        email: "EmailMessage | PreparedEmail",
         *,
         outbox: OutboxMessage | None = None,
         timeout: float | None = None,
@@ -258,8 +285,13 @@ class SmtpTransport:
                 slot = True
                 conn = await self._checkout()
                 # The outbox row names its one recipient: no need to parse headers again.
-                recipients = [outbox.recipient] if outbox is not None else _recipients_of(email)
-                wire = _wire_form(email, recipients)
+                if isinstance(email, PreparedEmail):
+                    wire, email = email.wire, email.email
+                    recipients = wire[1] if wire else _recipients_of(email)
+                else:
+                    # The outbox row names its one recipient: no need to parse headers.
+                    recipients = [outbox.recipient] if outbox is not None else _recipients_of(email)
+                    wire = _wire_form(email, recipients)
                 if wire is None and before_data is None:
                     errors, reply = await conn.client.send_message(email)
                 else:
@@ -372,7 +404,7 @@ class MailboxTransport:
 
     async def send(
         self,
-        email: EmailMessage,
+        email: "EmailMessage | PreparedEmail",
         *,
         outbox: OutboxMessage | None = None,
         timeout: float | None = None,
@@ -390,6 +422,8 @@ class MailboxTransport:
             Accepted (or temporary if the database is unavailable).
 
         """
+        if isinstance(email, PreparedEmail):
+            email = email.email
         if before_data is not None:
             try:
                 await before_data()

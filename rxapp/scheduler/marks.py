@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import insert, literal, select, tuple_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -109,6 +109,61 @@ def _record_sent_despite_cancel(conn: Any, message: OutboxMessage, now: datetime
     return done
 
 
+def _mark_sent(conn: Any, keys: list[tuple[Any, Any]], now: datetime) -> set[int]:
+    """Mark clean deliveries sent and log them, fenced by ``(id, claim_token)``.
+
+    On PostgreSQL the update and the status log insert are one statement (a data-modifying
+    CTE): a mark is one round trip plus the commit, and the commit is what the next
+    message on each connection waits for before its DATA.
+
+    Returns:
+        The ids that were still ours and are now marked.
+
+    """
+    done = (
+        update(OUTBOX)
+        .where(tuple_(OUTBOX.c.id, OUTBOX.c.claim_token).in_(keys), OUTBOX.c.state == SENDING)
+        .values(**_sent_values(now, ""))
+        .returning(OUTBOX.c.id, OUTBOX.c.organization_id, OUTBOX.c.entity_type, OUTBOX.c.entity_id)
+    )
+    if conn.dialect.name != "postgresql":
+        rows = conn.execute(done).all()
+        events = [
+            {
+                "organization_id": org_id,
+                "entity_type": entity_type,
+                "entity_id": entity_id,
+                "event": StatusKind.SENT.value,
+                "detail": "",
+                "message_id": message_id,
+                "at": now,
+            }
+            for message_id, org_id, entity_type, entity_id in rows
+            if entity_type is not None
+        ]
+        if events:
+            conn.execute(insert(EVENTS), events)
+        return {row[0] for row in rows}
+    done_cte = done.cte("done")
+    log = (
+        insert(EVENTS)
+        .from_select(
+            ["organization_id", "entity_type", "entity_id", "event", "detail", "message_id", "at"],
+            select(
+                done_cte.c.organization_id,
+                done_cte.c.entity_type,
+                done_cte.c.entity_id,
+                literal(StatusKind.SENT.value),
+                literal(""),
+                done_cte.c.id,
+                literal(now, EVENTS.c.at.type),
+            ).where(done_cte.c.entity_type.is_not(None)),
+        )
+        .cte("log")
+    )
+    return set(conn.execute(select(done_cte.c.id).add_cte(log)).scalars())
+
+
 def mark_many(
     engine: Engine,
     items: Sequence[tuple[OutboxMessage, SendResult]],
@@ -136,32 +191,14 @@ def mark_many(
     }
     with engine.begin() as conn:
         if plain_sent:
-            # One statement for all clean deliveries: (id, claim_token) is the fence.
             keys = [(items[i][0].id, items[i][0].claim_token) for i in sorted(plain_sent)]
-            marked = set(
-                conn.execute(
-                    update(OUTBOX)
-                    .where(
-                        tuple_(OUTBOX.c.id, OUTBOX.c.claim_token).in_(keys),
-                        OUTBOX.c.state == SENDING,
-                    )
-                    .values(**_sent_values(now, ""))
-                    .returning(OUTBOX.c.id)
-                ).scalars()
-            )
-            events = []
+            marked = _mark_sent(conn, keys, now)
             for i in sorted(plain_sent):
                 message = items[i][0]
-                if message.id in marked:
-                    results[i].sent += 1
-                    if message.entity_type is not None:
-                        events.append(status_values(message, StatusKind.SENT, "", now))
-                elif _record_sent_despite_cancel(conn, message, now):
+                if message.id in marked or _record_sent_despite_cancel(conn, message, now):
                     results[i].sent += 1
                 else:
                     results[i].lost += 1
-            if events:
-                conn.execute(insert(EVENTS), events)
         for i, (message, outcome) in enumerate(items):
             if i in plain_sent:
                 continue

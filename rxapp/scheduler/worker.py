@@ -27,9 +27,8 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
 from email.utils import parseaddr
 from typing import Any, TypeVar
 
@@ -39,7 +38,14 @@ from sqlmodel import Session
 import rxapp.scheduler.kinds  # noqa: F401  (every kind's send checks and attachment hooks)
 from rxapp import clock as app_clock
 from rxapp.mail.render import render_message
-from rxapp.mail.transport import SendOutcome, SendResult, Transport, get_transport
+from rxapp.mail.transport import (
+    PreparedEmail,
+    SendOutcome,
+    SendResult,
+    Transport,
+    get_transport,
+    prepare_email,
+)
 from rxapp.models.outbox import OutboxMessage
 from rxapp.scheduler.claims import (
     BatchResult,
@@ -61,6 +67,9 @@ T = TypeVar("T")
 
 # Time kept after the SMTP deadline to record the result before the lease ends.
 LEASE_SAFETY_SECONDS = 5.0
+# Jobs rendered per worker-thread call: large enough to amortise the hand-over, small
+# enough that the connections start sending a batch while the rest renders.
+RENDER_CHUNK = 8
 # Recording stops being retried this long before the lease ends.
 MARK_GRACE_SECONDS = 1.0
 
@@ -71,7 +80,9 @@ class _Job:
     organization_name: str
     # Monotonic time when the lease ends (measured from before the claim: conservative).
     lease_deadline: float = 0.0
-    result: BatchResult = field(default_factory=BatchResult)
+    # Rendered and flattened in a worker thread before the job reaches a connection.
+    email: PreparedEmail | None = None
+    render_error: str = ""
 
 
 class Worker:
@@ -136,9 +147,7 @@ class Worker:
         db_threads = 1 if engine.dialect.name == "sqlite" else self.connections + 1
         self._db = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="outbox-db")
         # Rendering reads the database and builds PDFs: off the event loop, bounded.
-        self._render_pool = ThreadPoolExecutor(
-            max_workers=self.connections, thread_name_prefix="outbox-render"
-        )
+        self._render_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="outbox-render")
 
     @classmethod
     def from_settings(
@@ -245,19 +254,39 @@ class Worker:
 
     # -- send (event loop) --------------------------------------------------------------
 
-    def _render(self, job: _Job, now: datetime) -> EmailMessage:
-        """Render in a worker thread, with the thread's own session and the worker's clock."""
+    def _render_many(self, jobs: Sequence[_Job], now: datetime) -> None:
+        """Render and flatten jobs (a worker thread, its own session, the worker's clock).
+
+        Templates and report PDFs are CPU work and database reads: on the event loop they
+        would freeze every page of an app running the in-app scheduler.
+        """
         with Session(self.engine) as _session:
-            return render_message(
-                job.message,
-                organization_name=job.organization_name,
-                sender=self.settings.mail_from,
-                now=now,
-            )
+            for job in jobs:
+                try:
+                    email = render_message(
+                        job.message,
+                        organization_name=job.organization_name,
+                        sender=self.settings.mail_from,
+                        now=now,
+                    )
+                    job.email = prepare_email(email, [job.message.recipient])
+                except Exception as exc:
+                    # A template bug or a missing kind never fixes itself by waiting.
+                    logger.exception("render failed", extra={"outbox_id": job.message.id})
+                    job.render_error = f"render error: {type(exc).__name__}: {exc}"
+
+    async def _render_into(self, jobs: Sequence[_Job], queue: "asyncio.Queue[_Job | None]") -> None:
+        """Render jobs a few at a time and queue each chunk as soon as it is ready."""
+        loop = asyncio.get_running_loop()
+        for start in range(0, len(jobs), RENDER_CHUNK):
+            chunk = jobs[start : start + RENDER_CHUNK]
+            await loop.run_in_executor(self._render_pool, self._render_many, chunk, self.clock())
+            for job in chunk:
+                await queue.put(job)
 
     async def _process(
         self, job: _Job, before_data: Callable[[], Awaitable[None]] | None = None
-    ) -> tuple[BatchResult, Awaitable[BatchResult] | None]:
+    ) -> tuple[BatchResult, "asyncio.Future[BatchResult] | None"]:
         """Render and send one message; return its result, or a pending record of it.
 
         Args:
@@ -274,16 +303,11 @@ class Worker:
         if self.paused:
             released = await self._in_db(release, self.engine, message)
             return BatchResult(released=released), None
-        loop = asyncio.get_running_loop()
-        now = self.clock()
-        try:
-            email = await loop.run_in_executor(self._render_pool, self._render, job, now)
-        except Exception as exc:
-            # A template bug or a missing kind never fixes itself by waiting.
-            logger.exception("render failed", extra={"outbox_id": message.id})
-            outcome = SendResult(
-                SendOutcome.PERMANENT, f"render error: {type(exc).__name__}: {exc}"
-            )
+        if job.email is None and not job.render_error:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._render_pool, self._render_many, [job], self.clock())
+        if job.email is None:
+            outcome = SendResult(SendOutcome.PERMANENT, job.render_error)
         else:
             # Checked after rendering, right before the conversation starts.
             remaining = job.lease_deadline - self.monotonic()
@@ -292,7 +316,10 @@ class Worker:
                 released = await self._in_db(release, self.engine, message)
                 return BatchResult(released=released), None
             outcome = await self.transport.send(
-                email, outbox=message, timeout=self.conversation_seconds, before_data=before_data
+                job.email,
+                outbox=message,
+                timeout=self.conversation_seconds,
+                before_data=before_data,
             )
         if outcome.outcome is SendOutcome.SENDER_REFUSED:
             # Not this message's fault: keep it, pause everyone, tell the admins once.
@@ -318,18 +345,23 @@ class Worker:
         The next message's envelope overlaps the previous message's commit; its DATA
         waits for that commit (the duplicate bound, see the module doc).
         """
-        previous: Awaitable[BatchResult] | None = None
+        previous: asyncio.Future[BatchResult] | None = None
 
         async def previous_recorded() -> None:
             if previous is not None:
                 await previous
+
+        def count(record: asyncio.Future[BatchResult]) -> None:
+            # Counted as soon as committed (live totals), not when the next job comes.
+            if not record.cancelled() and record.exception() is None:
+                total.add(record.result())
 
         async def settle() -> None:
             nonlocal previous
             if previous is not None:
                 # A record that failed for good was logged; the lease sweep retries it.
                 with contextlib.suppress(Exception):
-                    total.add(await previous)
+                    await previous
                 previous = None
 
         try:
@@ -349,6 +381,8 @@ class Worker:
                         result, record = BatchResult(), None
                     total.add(result)
                     await settle()
+                    if record is not None:
+                        record.add_done_callback(count)
                     previous = record
                 finally:
                     queue.task_done()
@@ -389,12 +423,14 @@ class Worker:
         if not jobs:
             return total
         queue: asyncio.Queue[_Job | None] = asyncio.Queue()
-        for job in jobs:
-            queue.put_nowait(job)
         consumers = min(self.connections, len(jobs))
-        for _ in range(consumers):
-            queue.put_nowait(None)
-        await asyncio.gather(*(self._consume(queue, total) for _ in range(consumers)))
+        sending = [asyncio.create_task(self._consume(queue, total)) for _ in range(consumers)]
+        try:
+            await self._render_into(jobs, queue)
+        finally:
+            for _ in range(consumers):
+                queue.put_nowait(None)
+            await asyncio.gather(*sending)
         return total
 
     async def run_until_idle(
@@ -448,8 +484,11 @@ class Worker:
                 except Exception:
                     logger.exception("claim failed", extra={"worker": self.worker_id})
                 total.add(claimed)
-                for job in jobs:
-                    await queue.put(job)
+                try:
+                    await self._render_into(jobs, queue)
+                except Exception:
+                    # Left in `sending`: the lease sweep retries them later.
+                    logger.exception("render failed", extra={"worker": self.worker_id})
                 if claimed.claimed >= self.batch_size:
                     continue  # more is probably due: claim again as soon as the queue has room
                 with contextlib.suppress(TimeoutError):
