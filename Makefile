@@ -10,7 +10,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 BUN_VERSION := 1.4.5
 PYTHON ?= python3
 
-.PHONY: setup run test test-fast worker lint bench-send bench-participants chromium clean
+.PHONY: setup run test test-fast worker lint bench-send bench-scale bench-participants chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ lint: setup
 
 bench-send: setup
 	$(PY) -m benchmarks.bench_send
+
+bench-scale: setup
+	$(PY) -m benchmarks.bench_scale
 
 bench-participants: setup
 	$(PY) -m benchmarks.bench_participants

@@ -229,14 +229,36 @@ def mark_many(
     return results
 
 
+def _run_checks(
+    session: Session, messages: Sequence[OutboxMessage], now: datetime
+) -> dict[Any, str | None | Exception]:
+    """Each message's send-time verdict: a reason to cancel, None, or the check's error."""
+    try:
+        with session.begin_nested():
+            return {m.id: check_still_wanted(session, m, now) for m in messages}
+    except Exception:  # noqa: S110 - found again below, one savepoint each, and logged
+        pass
+    verdicts: dict[Any, str | None | Exception] = {}
+    for message in messages:
+        try:
+            with session.begin_nested():
+                verdicts[message.id] = check_still_wanted(session, message, now)
+        except Exception as exc:
+            # Rolled back to the savepoint: the batch's transaction is usable again.
+            logger.exception("send check failed", extra={"outbox_id": message.id})
+            verdicts[message.id] = exc
+    return verdicts
+
+
 def prepare_claimed(
     engine: Engine, messages: Sequence[OutboxMessage], now: datetime, policy: RetryPolicy
 ) -> tuple[list[tuple[OutboxMessage, str]], BatchResult]:
     """Re-check each claimed message and look up sender names, in one transaction.
 
-    Each message's check runs in its own savepoint: on PostgreSQL an error aborts the
-    whole transaction, and without the savepoint one bad message would roll back the
-    batch and make every healthy message in it climb towards "gave up".
+    The checks run in a savepoint: on PostgreSQL an error aborts the whole transaction,
+    and without it one bad message would roll back the batch and make every healthy
+    message in it climb towards "gave up". One savepoint for all checks is the common
+    case; when one fails, they run again one savepoint each to find the bad one.
     """
     result = BatchResult(claimed=len(messages))
     ready: list[tuple[OutboxMessage, str]] = []
@@ -252,6 +274,8 @@ def prepare_claimed(
                 )
             ).all()
         }
+        checkable = [m for m in messages if m.attempts <= policy.max_attempts]
+        verdicts = _run_checks(session, checkable, now)
         for message in messages:
             if message.attempts > policy.max_attempts:
                 # Claimed again and again without a result: it keeps killing workers.
@@ -261,13 +285,10 @@ def prepare_claimed(
                 ):
                     result.failed += 1
                 continue
-            try:
-                with session.begin_nested():
-                    reason = check_still_wanted(session, message, now)
-            except Exception as exc:
-                # Rolled back to the savepoint: the batch's transaction is usable again.
-                logger.exception("send check failed", extra={"outbox_id": message.id})
-                retry_or_fail(conn, message, f"send check error: {exc}", now, result, policy)
+            reason = verdicts[message.id]
+            if isinstance(reason, Exception):
+                detail = f"send check error: {reason}"
+                retry_or_fail(conn, message, detail, now, result, policy)
                 continue
             if reason:
                 values = {

@@ -70,6 +70,8 @@ LEASE_SAFETY_SECONDS = 5.0
 # Jobs rendered per worker-thread call: large enough to amortise the hand-over, small
 # enough that the connections start sending a batch while the rest renders.
 RENDER_CHUNK = 8
+# A running worker reads the shared pause at most this often.
+PAUSE_READ_SECONDS = 1.0
 # Recording stops being retried this long before the lease ends.
 MARK_GRACE_SECONDS = 1.0
 
@@ -132,6 +134,7 @@ class Worker:
         # Live totals of the current run_forever (monitoring, benchmarks).
         self.totals = BatchResult()
         self.paused = False
+        self._pause_read_at = float("-inf")
         self._pause = SendingPauseGate(
             engine=engine,
             transport=transport,
@@ -247,6 +250,9 @@ class Worker:
             Whether sending is paused.
 
         """
+        if not self.paused and self.monotonic() - self._pause_read_at < PAUSE_READ_SECONDS:
+            return False  # read recently; claims come many times a second under load
+        self._pause_read_at = self.monotonic()
         self.paused = await self._in_db(self._pause.is_paused)
         if self.paused:
             self.paused = await self._pause.probe(self._in_db, force=force_probe)
@@ -339,7 +345,12 @@ class Worker:
         )
         return BatchResult(), asyncio.ensure_future(self._record_until_lease_ends(job, outcome))
 
-    async def _consume(self, queue: "asyncio.Queue[_Job | None]", total: BatchResult) -> None:
+    async def _consume(
+        self,
+        queue: "asyncio.Queue[_Job | None]",
+        total: BatchResult,
+        room: asyncio.Event | None = None,
+    ) -> None:
         """Send jobs over one connection until a ``None`` arrives.
 
         The next message's envelope overlaps the previous message's commit; its DATA
@@ -367,6 +378,8 @@ class Worker:
         try:
             while True:
                 job = await queue.get()
+                if room is not None and queue.qsize() <= queue.maxsize // 2:
+                    room.set()
                 try:
                     if job is None:
                         return
@@ -389,15 +402,23 @@ class Worker:
         finally:
             await settle()
 
-    async def claim_batch(self, now: datetime | None = None) -> tuple[list[_Job], BatchResult]:
-        """Claim and re-check one batch of due messages (database work off the event loop)."""
+    async def claim_batch(
+        self, now: datetime | None = None, limit: int | None = None
+    ) -> tuple[list[_Job], BatchResult]:
+        """Claim and re-check one batch of due messages (database work off the event loop).
+
+        Args:
+            now: Claim time (default: the worker's clock).
+            limit: At most this many (default: the batch size).
+
+        """
         now = now or self.clock()
         started = self.monotonic()
         messages = await self._in_db(
             claim_due,
             self.engine,
             now=now,
-            limit=self.batch_size,
+            limit=limit or self.batch_size,
             lease_seconds=self.lease_seconds,
         )
         if not messages:
@@ -417,6 +438,7 @@ class Worker:
             What happened to the batch (nothing while sending is paused).
 
         """
+        self._pause_read_at = float("-inf")
         if await self.check_pause(force_probe=True):
             return BatchResult()
         jobs, total = await self.claim_batch(now)
@@ -464,9 +486,13 @@ class Worker:
 
         """
         total = self.totals = BatchResult()
-        queue: asyncio.Queue[_Job | None] = asyncio.Queue(maxsize=self.batch_size)
+        # Claim only a little ahead of the connections: messages waiting in a queue hold
+        # leases other workers could be sending, and a big claim leaves other processes
+        # idle at the end of a burst.
+        queue: asyncio.Queue[_Job | None] = asyncio.Queue(maxsize=8 * self.connections)
+        room = asyncio.Event()
         consumers = [
-            asyncio.create_task(self._consume(queue, total)) for _ in range(self.connections)
+            asyncio.create_task(self._consume(queue, total, room)) for _ in range(self.connections)
         ]
         sweep_every = max(1.0, self.lease_seconds / 4)
         last_sweep = -sweep_every
@@ -475,12 +501,19 @@ class Worker:
             while not stop.is_set():
                 jobs: list[_Job] = []
                 claimed = BatchResult()
+                # Claim when half the queue is free: claims big enough to be cheap.
+                room.clear()
+                if queue.qsize() > queue.maxsize // 2:
+                    await room.wait()
+                    if stop.is_set():
+                        break
+                limit = min(self.batch_size, queue.maxsize - queue.qsize())
                 try:
                     if time.monotonic() - last_sweep >= sweep_every:
                         await self.sweep()
                         last_sweep = time.monotonic()
                     if not await self.check_pause():
-                        jobs, claimed = await self.claim_batch()
+                        jobs, claimed = await self.claim_batch(limit=limit)
                 except Exception:
                     logger.exception("claim failed", extra={"worker": self.worker_id})
                 total.add(claimed)
@@ -489,7 +522,7 @@ class Worker:
                 except Exception:
                     # Left in `sending`: the lease sweep retries them later.
                     logger.exception("render failed", extra={"worker": self.worker_id})
-                if claimed.claimed >= self.batch_size:
+                if claimed.claimed >= limit:
                     continue  # more is probably due: claim again as soon as the queue has room
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
