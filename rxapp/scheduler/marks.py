@@ -19,6 +19,7 @@ from sqlmodel import Session
 from rxapp.mail.transport import SendOutcome, SendResult
 from rxapp.models.accounts import Organization
 from rxapp.models.outbox import MessageState, OutboxMessage, StatusKind
+from rxapp.scheduler import kinds
 from rxapp.scheduler.claims import (
     EVENTS,
     OUTBOX,
@@ -31,7 +32,6 @@ from rxapp.scheduler.claims import (
     status_values,
 )
 from rxapp.scheduler.retry import RetryPolicy
-from rxapp.services.outbox import check_still_wanted
 
 logger = logging.getLogger(__name__)
 
@@ -235,14 +235,14 @@ def _run_checks(
     """Each message's send-time verdict: a reason to cancel, None, or the check's error."""
     try:
         with session.begin_nested():
-            return {m.id: check_still_wanted(session, m, now) for m in messages}
+            return {m.id: kinds.check(session, m, now) for m in messages}
     except Exception:  # noqa: S110 - found again below, one savepoint each, and logged
         pass
     verdicts: dict[Any, str | None | Exception] = {}
     for message in messages:
         try:
             with session.begin_nested():
-                verdicts[message.id] = check_still_wanted(session, message, now)
+                verdicts[message.id] = kinds.check(session, message, now)
         except Exception as exc:
             # Rolled back to the savepoint: the batch's transaction is usable again.
             logger.exception("send check failed", extra={"outbox_id": message.id})

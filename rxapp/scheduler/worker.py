@@ -35,7 +35,6 @@ from typing import Any, TypeVar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-import rxapp.scheduler.kinds  # noqa: F401  (every kind's send checks and attachment hooks)
 from rxapp import clock as app_clock
 from rxapp.mail.render import render_message
 from rxapp.mail.transport import (
@@ -47,6 +46,7 @@ from rxapp.mail.transport import (
     prepare_email,
 )
 from rxapp.models.outbox import OutboxMessage
+from rxapp.scheduler import kinds
 from rxapp.scheduler.claims import (
     BatchResult,
     claim_due,
@@ -266,19 +266,25 @@ class Worker:
         Templates and report PDFs are CPU work and database reads: on the event loop they
         would freeze every page of an app running the in-app scheduler.
         """
-        with Session(self.engine) as _session:
+        with Session(self.engine, expire_on_commit=False) as session:
             for job in jobs:
                 try:
+                    # Send-time values (links, PDFs) come from the kind table with this
+                    # thread's own session and the worker's clock, never global ones.
+                    context, attachments = kinds.send_time_parts(session, job.message, now)
                     email = render_message(
                         job.message,
                         organization_name=job.organization_name,
                         sender=self.settings.mail_from,
                         now=now,
+                        extra_context=context,
+                        attachments=attachments,
                     )
                     job.email = prepare_email(email, [job.message.recipient])
                 except Exception as exc:
                     # A template bug or a missing kind never fixes itself by waiting.
                     logger.exception("render failed", extra={"outbox_id": job.message.id})
+                    session.rollback()  # a database error must not spoil the next job
                     job.render_error = f"render error: {type(exc).__name__}: {exc}"
 
     async def _render_into(self, jobs: Sequence[_Job], queue: "asyncio.Queue[_Job | None]") -> None:

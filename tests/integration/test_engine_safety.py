@@ -35,7 +35,7 @@ async def test_a_bad_message_in_a_batch_leaves_the_others_sent(
 ):
     recipients = [f"ok{i}@example.com" for i in range(4)] + ["bad@example.com"]
     _messages(engine, org, recipients)
-    real_check = worker_module.check_still_wanted
+    real_check = worker_module.kinds.check
 
     def failing_check(session, message, now):
         if message.recipient == "bad@example.com":
@@ -43,7 +43,7 @@ async def test_a_bad_message_in_a_batch_leaves_the_others_sent(
             session.execute(text("SELECT * FROM no_such_table"))
         return real_check(session, message, now)
 
-    monkeypatch.setattr(worker_module, "check_still_wanted", failing_check)
+    monkeypatch.setattr(worker_module.kinds, "check", failing_check)
     worker = Worker(engine=engine, transport=SmtpTransport(smtp_settings), settings=smtp_settings)
     result = await worker.run_once()
     await worker.aclose()
@@ -94,8 +94,8 @@ async def test_a_server_stalling_between_commands_cannot_cause_a_second_send(
 async def test_a_message_cancelled_while_being_sent_is_logged_as_sent(
     engine, org, smtp, smtp_settings, clock
 ):
-    from rxapp.services.outbox import cancel_messages
-    from rxapp.services.status_log import get_status_log
+    from rxapp.services.common.outbox import cancel_messages
+    from rxapp.services.common.status_log import get_status_log
 
     (msg,) = _messages(engine, org, ["late@example.com"])
     worker = Worker(
