@@ -152,3 +152,34 @@ async def test_a_refused_sender_pauses_sending_and_it_resumes_with_nothing_lost(
     with Session(engine) as s:
         assert sending_pause.get_pause(s) is None
     assert smtp.handler.message_ids() == {m.message_id: 1 for m in msgs}
+
+
+async def test_a_slow_send_time_hook_does_not_delay_a_concurrent_page_event(
+    engine, org, smtp, smtp_settings, clock, monkeypatch
+):
+    import time
+
+    from rxapp.scheduler import kinds
+
+    def slow_pdf(session, message, now):
+        time.sleep(1.0)  # a big report PDF, a slow query: blocking work
+        return []
+
+    monkeypatch.setitem(kinds.KINDS, "test_message", kinds.KindHooks(attachments=slow_pdf))
+    _messages(engine, org, ["pdf@example.com"])
+    worker = Worker(
+        engine=engine, transport=SmtpTransport(smtp_settings), settings=smtp_settings, clock=clock
+    )
+    sending = asyncio.create_task(worker.run_once())
+    await asyncio.sleep(0.05)  # the worker is now inside the hook
+
+    # A page event on the same loop (the in-app scheduler shares the app's loop).
+    lags = []
+    for _ in range(20):
+        t0 = time.perf_counter()
+        await asyncio.sleep(0.01)
+        lags.append(time.perf_counter() - t0 - 0.01)
+    result = await sending
+    await worker.aclose()
+    assert result.sent == 1
+    assert max(lags) < 0.3, f"the event loop stalled {max(lags):.2f} s behind a send hook"
