@@ -16,6 +16,10 @@ from rxapp.states.base import STAFF, AppState
 from rxapp.states.interactions.common import _date, _int, _path_id
 
 
+def _when(value) -> str:  # noqa: ANN001
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
 class ParticipantState(AppState):
     """One participant: results dashboard, interactions side panel, creation rules (R-INT-2..4)."""
 
@@ -37,6 +41,7 @@ class ParticipantState(AppState):
     log: list[dict[str, str]] = []
     queued: list[dict[str, str]] = []
     confirm_delete_id: int = 0
+    confirm_remind_id: int = 0
 
     def _guard(self):  # noqa: ANN202
         return self._require_module(Module.INTERACTIONS.value, *STAFF)
@@ -60,6 +65,10 @@ class ParticipantState(AppState):
                 )
                 self.remaining = interactions.remaining_interactions(
                     session, organization_id=principal.organization_id
+                )
+                last_reminded = interactions.last_manual_reminders(
+                    session, organization_id=principal.organization_id,
+                    interaction_ids=[r.id for r in rows],
                 )
                 completed = [r for r in rows if r.state == "completed"]
                 labels = ensure_default_questionnaire(session).dimensions.get("labels", {})
@@ -88,7 +97,8 @@ class ParticipantState(AppState):
         self.items = [
             {"id": str(r.id), "state": r.state, "created": _date(r.created_at),
              "completed": _date(r.completed_at), "reminders": "on" if r.reminders_on else "off",
-             "open": "yes" if r.state in ("invited", "in_progress") else ""}
+             "open": "yes" if r.state in ("invited", "in_progress") else "",
+             "last_reminder": _when(last_reminded.get(r.id))}
             for r in rows if r.state != "deleted"
         ]
 
@@ -120,13 +130,26 @@ class ParticipantState(AppState):
         return result, None
 
     @rx.event
-    def remind(self, interaction_id: str):  # noqa: ANN201
-        """Send the link again now (the same link)."""
-        _, error = self._act(interaction_id, lambda s, org, iid: interactions.remind_now(
-            s, organization_id=org, interaction_id=iid, now=clock.now()))
+    def ask_remind(self, interaction_id: str) -> None:
+        """Ask for confirmation before sending the link again."""
+        self.confirm_remind_id = _int(interaction_id) or 0
+
+    @rx.event
+    def cancel_remind(self) -> None:
+        """Send nothing."""
+        self.confirm_remind_id = 0
+
+    @rx.event
+    def remind(self):  # noqa: ANN201
+        """Send the link again now (the same link), once confirmed; a cooldown follows."""
+        iid, self.confirm_remind_id = self.confirm_remind_id, 0
+        if not iid:
+            return None  # a repeated click after the dialog closed
+        _, error = self._act(iid, lambda s, org, i: interactions.remind_now(
+            s, organization_id=org, interaction_id=i, now=clock.now()))
+        self._read()
         if error:
             return error
-        self._read()
         return rx.toast.success(self._tr("participant.reminded"))
 
     @rx.event
