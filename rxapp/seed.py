@@ -5,7 +5,7 @@ import time
 
 from rxapp import clock, db
 from rxapp.db import session_scope
-from rxapp.services.demo import DEMO_LOGINS, seed_demo
+from rxapp.services.accounts.demo import DEMO_LOGINS, seed_demo
 from rxapp.settings import get_settings
 
 
