@@ -87,7 +87,7 @@ def get_settings() -> Settings:
     return settings
 
 
-SECRET_FILE_NAME = "secret"
+SECRET_FILE_NAME = "secret"  # noqa: S105 - a file name, not a secret
 
 
 @lru_cache
