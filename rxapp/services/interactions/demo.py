@@ -23,7 +23,7 @@ from rxapp.services.interactions.questionnaires import ensure_default_questionna
 
 logger = logging.getLogger(__name__)
 
-EMAIL_DOMAIN = "participants.example"
+EMAIL_DOMAIN = "demo-participants.example"
 
 # Fifteen people per language; the list is interleaved so every state has all four.
 _NAMES: dict[str, tuple[tuple[str, str], ...]] = {
