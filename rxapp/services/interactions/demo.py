@@ -98,7 +98,7 @@ def _answer_all(
     # Each person leans one way, so the chart differs from one dashboard to the next.
     lean = rng.choice((2, 3, 3, 4, 4, 5))
     for n, question_id in enumerate(question_ids[:count]):
-        value = max(1, min(5, lean + rng.choice((-2, -1, 0, 0, 1))))
+        value = max(1, min(5, lean + rng.choice((-1, 0, 0, 1))))
         record_answer(session, organization_id=organization_id, interaction_id=interaction_id,
                       question_id=question_id, value=value, now=start + timedelta(minutes=n))
 
