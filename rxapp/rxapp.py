@@ -14,6 +14,10 @@ from rxapp import routes
 from rxapp.api import build_api
 from rxapp.pages.registry import add_registered_pages
 from rxapp.scheduler.lifespan import scheduler_lifespan_task
+from rxapp.settings import require_shared_secret
+
+# Several workers or hosts must sign links with one secret: refuse to start otherwise.
+require_shared_secret()
 
 app = rx.App(
     api_transformer=build_api(),
