@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 
 # While paused, ask the server this often whether it takes our sender again.
 PAUSE_PROBE_SECONDS = 30.0
+# A running worker reads the shared pause at most this often.
+PAUSE_READ_SECONDS = 1.0
 
 
 class SendingPauseGate:
@@ -57,9 +59,12 @@ class SendingPauseGate:
         self.timeout = timeout
         self.worker_id = worker_id
         self._last_probe = float("-inf")
+        self._read_at = float("-inf")
+        self.paused = False
 
     def pause(self, reply: str) -> None:
         """Pause sending for everyone (database thread); log the alert once."""
+        self.paused = True
         with Session(self.engine) as session:
             if sending_pause.pause_sending(session, reply=reply, now=self.clock()):
                 logger.error(
@@ -103,3 +108,23 @@ class SendingPauseGate:
         self._last_probe = self.monotonic()
         answer = await probe_sender(self.sender, timeout=self.timeout)
         return await in_db(self._after_probe, answer)
+
+    async def check(self, in_db: Callable[..., Awaitable[Any]], *, force: bool = False) -> bool:
+        """Read the shared pause and, when paused, probe the server now and then.
+
+        Args:
+            in_db: Runs a function in the worker's database thread.
+            force: Read and probe now, whatever the intervals (``run_once``).
+
+        Returns:
+            Whether sending is paused.
+
+        """
+        recently = self.monotonic() - self._read_at < PAUSE_READ_SECONDS
+        if not force and not self.paused and recently:
+            return False  # read recently; claims come many times a second under load
+        self._read_at = self.monotonic()
+        self.paused = await in_db(self.is_paused)
+        if self.paused:
+            self.paused = await self.probe(in_db, force=force)
+        return self.paused

@@ -56,6 +56,7 @@ from rxapp.scheduler.claims import (
 )
 from rxapp.scheduler.marks import mark_many, prepare_claimed
 from rxapp.scheduler.pause import SendingPauseGate
+from rxapp.scheduler.recorder import Recorder
 from rxapp.scheduler.retry import RetryPolicy
 from rxapp.settings import Settings, get_settings
 
@@ -70,10 +71,6 @@ LEASE_SAFETY_SECONDS = 5.0
 # Jobs rendered per worker-thread call: large enough to amortise the hand-over, small
 # enough that the connections start sending a batch while the rest renders.
 RENDER_CHUNK = 8
-# A running worker reads the shared pause at most this often.
-PAUSE_READ_SECONDS = 1.0
-# Recording stops being retried this long before the lease ends.
-MARK_GRACE_SECONDS = 1.0
 
 
 @dataclass
@@ -134,7 +131,6 @@ class Worker:
         # Live totals of the current run_forever (monitoring, benchmarks).
         self.totals = BatchResult()
         self.paused = False
-        self._pause_read_at = float("-inf")
         self._pause = SendingPauseGate(
             engine=engine,
             transport=transport,
@@ -144,10 +140,19 @@ class Worker:
             timeout=self.conversation_seconds,
             worker_id=self.worker_id,
         )
-        self._pending_marks: list[tuple[OutboxMessage, SendResult, asyncio.Future]] = []
-        self._flusher: asyncio.Task | None = None
         # SQLite has one writer: one DB thread avoids lock waits between our own threads.
-        db_threads = 1 if engine.dialect.name == "sqlite" else self.connections + 1
+        sqlite = engine.dialect.name == "sqlite"
+        db_threads = 1 if sqlite else self.connections + 1
+        # Two group commits in flight on PostgreSQL: a mark need not wait for the
+        # previous group's commit.
+        self._recorder = Recorder(
+            engine=engine,
+            in_db=self._in_db,
+            clock=self.clock,
+            monotonic=monotonic,
+            retry_policy=self.retry_policy,
+            max_flushes=1 if sqlite else 2,
+        )
         self._db = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="outbox-db")
         # Rendering reads the database and builds PDFs: off the event loop, bounded.
         self._render_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="outbox-render")
@@ -185,77 +190,9 @@ class Worker:
         """Record one send's outcome in its own transaction, fenced by the claim token."""
         return mark_many(self.engine, [(message, outcome)], now, self.retry_policy)[0]
 
-    async def _record(self, message: OutboxMessage, outcome: SendResult) -> BatchResult:
-        """Queue a finished send for the next group commit and wait until it is committed."""
-        future: asyncio.Future[BatchResult] = asyncio.get_running_loop().create_future()
-        self._pending_marks.append((message, outcome, future))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush_marks())
-        return await future
-
-    async def _flush_marks(self) -> None:
-        while self._pending_marks:
-            group, self._pending_marks = self._pending_marks, []
-            try:
-                results = await self._in_db(
-                    mark_many,
-                    self.engine,
-                    [(m, o) for m, o, _f in group],
-                    self.clock(),
-                    self.retry_policy,
-                )
-            except Exception as exc:
-                for _m, _o, future in group:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            for (_m, _o, future), result in zip(group, results, strict=True):
-                if not future.done():
-                    future.set_result(result)
-
-    async def _record_until_lease_ends(self, job: _Job, outcome: SendResult) -> BatchResult:
-        """Record a result, retrying a failed write while the lease still holds.
-
-        Raises:
-            Exception: The write kept failing until the lease was about to end; the
-                message may be sent again by whoever claims it next.
-
-        """
-        delay = 0.05
-        while True:
-            try:
-                return await self._record(job.message, outcome)
-            except Exception:
-                if self.monotonic() + delay > job.lease_deadline - MARK_GRACE_SECONDS:
-                    logger.exception(
-                        "could not record a send result before the lease ended",
-                        extra={"outbox_id": job.message.id, "outcome": outcome.outcome.value},
-                    )
-                    raise
-                logger.warning(
-                    "recording a send result failed; retrying",
-                    extra={"outbox_id": job.message.id},
-                    exc_info=True,
-                )
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 1.0)
-
     async def check_pause(self, *, force_probe: bool = False) -> bool:
-        """Read the shared pause and, when paused, probe the server now and then.
-
-        Args:
-            force_probe: Probe now, whatever the interval (``run_once``).
-
-        Returns:
-            Whether sending is paused.
-
-        """
-        if not self.paused and self.monotonic() - self._pause_read_at < PAUSE_READ_SECONDS:
-            return False  # read recently; claims come many times a second under load
-        self._pause_read_at = self.monotonic()
-        self.paused = await self._in_db(self._pause.is_paused)
-        if self.paused:
-            self.paused = await self._pause.probe(self._in_db, force=force_probe)
+        """Whether sending is paused (see ``SendingPauseGate.check``)."""
+        self.paused = await self._pause.check(self._in_db, force=force_probe)
         return self.paused
 
     # -- send (event loop) --------------------------------------------------------------
@@ -349,7 +286,9 @@ class Worker:
                 "worker": self.worker_id,
             },
         )
-        return BatchResult(), asyncio.ensure_future(self._record_until_lease_ends(job, outcome))
+        return BatchResult(), asyncio.ensure_future(
+            self._recorder.record_until(message, outcome, job.lease_deadline)
+        )
 
     async def _consume(
         self,
@@ -444,7 +383,6 @@ class Worker:
             What happened to the batch (nothing while sending is paused).
 
         """
-        self._pause_read_at = float("-inf")
         if await self.check_pause(force_probe=True):
             return BatchResult()
         jobs, total = await self.claim_batch(now)
