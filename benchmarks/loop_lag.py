@@ -22,7 +22,7 @@ from rxapp.mail.transport import SmtpTransport
 from rxapp.models.participants import Interaction
 from rxapp.scheduler.worker import Worker
 from rxapp.services.interactions import complete_interaction, create_interaction, record_answer
-from rxapp.services.questionnaires import questions_of
+from rxapp.services.interactions.questionnaires import questions_of
 from rxapp.settings import Settings, get_settings
 from tests.factories import make_organization, make_participant
 
