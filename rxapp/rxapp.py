@@ -3,7 +3,8 @@
 import reflex as rx
 
 from rxapp import routes
-from rxapp.api import build_api
+from rxapp.api.middleware import protect
+from rxapp.api.session import build_api
 from rxapp.pages.auth import forgot_page, login_page, reset_page
 from rxapp.pages.home import coming_soon_page, forbidden_page, home_page
 from rxapp.pages.mailbox import mailbox_page
@@ -35,7 +36,8 @@ from rxapp.states.team import (
 )
 
 app = rx.App(
-    api_transformer=build_api(),
+    # The API routes, then the middleware that wraps everything the backend serves.
+    api_transformer=[build_api(), protect],
     html_lang="en",
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )

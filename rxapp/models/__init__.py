@@ -2,11 +2,11 @@
 
 from rxapp.models.accounts import (
     AuthSession,
-    LoginFailure,
     Module,
     OneTimeToken,
     Organization,
     Role,
+    ThrottleHit,
     TokenPurpose,
     User,
 )
@@ -52,7 +52,6 @@ __all__ = [
     "Questionnaire",
     "Score",
     "AuthSession",
-    "LoginFailure",
     "Language",
     "MailboxMessage",
     "MessageState",
@@ -63,6 +62,7 @@ __all__ = [
     "Role",
     "StatusEvent",
     "StatusKind",
+    "ThrottleHit",
     "TokenPurpose",
     "User",
 ]

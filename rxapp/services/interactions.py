@@ -35,7 +35,7 @@ from rxapp.services.outbox import (
 from rxapp.services.questionnaires import ensure_default_questionnaire, questions_of
 from rxapp.services.send_time import resolve_zone, weekly_occurrences
 from rxapp.services.status_log import record_status
-from rxapp.services.tenancy import owned_row
+from rxapp.services.tenancy import is_row_id, owned_row
 from rxapp.services.tokens import derive_token, new_salt
 from rxapp.settings import get_settings
 
@@ -581,7 +581,7 @@ def record_answer(
     _require_unfinished(interaction)
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise DomainError("answer.value_invalid", field="value")
-    question = session.get(Question, question_id)
+    question = session.get(Question, question_id) if is_row_id(question_id) else None
     if question is None or question.questionnaire_id != interaction.questionnaire_id:
         raise DomainError("answer.question_unknown", field="question_id")
     answer = session.exec(

@@ -7,6 +7,7 @@ from sqlmodel import Session, func, select
 
 from rxapp.models.outbox import MailboxMessage, OutboxMessage
 from rxapp.services.status_log import StatusRow, get_status_log
+from rxapp.services.tenancy import is_row_id
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def get_mailbox_message(
     session: Session, *, organization_id: int, mailbox_id: int
 ) -> MailboxView | None:
     """Return one message of the organization's mailbox; another organization's is None."""
-    row = session.get(MailboxMessage, mailbox_id)
+    row = session.get(MailboxMessage, mailbox_id) if is_row_id(mailbox_id) else None
     if row is None or row.organization_id != organization_id:
         return None
     status: list[StatusRow] = []
