@@ -90,3 +90,101 @@ def start_backend(workdir: Path, **env_overrides: str) -> Iterator[LiveBackend]:
             proc.wait(timeout=20)
         except (ProcessLookupError, subprocess.TimeoutExpired):
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+NAMESPACE = "/_event"
+
+
+class Tab:
+    """A hand-written socket.io client, as any script can be: one browser tab's socket."""
+
+    def __init__(
+        self,
+        backend: LiveBackend,
+        *,
+        cookie: str = "",
+        origin: str | None = None,
+        token: str | None = None,
+    ) -> None:
+        import queue
+        import uuid
+
+        import socketio
+
+        self.backend = backend
+        self.token = token or str(uuid.uuid4())
+        self.updates: queue.Queue = queue.Queue()
+        # websocket-client adds an Origin of its own unless told not to.
+        self.sio = socketio.Client(
+            reconnection=False, websocket_extra_options={"suppress_origin": True}
+        )
+        # The frontend connects to `<backend>/_event` with path `/_event`: socket.io takes the
+        # URL's path as the namespace.
+        self.sio.on("event", self.updates.put, namespace=NAMESPACE)
+        headers = {"Origin": backend.url if origin is None else origin}
+        if not headers["Origin"]:
+            del headers["Origin"]
+        if cookie:
+            headers["Cookie"] = cookie
+        self.sio.connect(
+            f"{backend.url}?token={self.token}",
+            headers=headers,
+            transports=["websocket"],
+            socketio_path="/_event",
+            namespaces=[NAMESPACE],
+            wait_timeout=10,
+        )
+
+    def call(self, handler: str, payload: dict | None = None, *, path: str = "/",
+             timeout: float = 20, idle: float = 0.8) -> list[dict]:
+        """Send one event; return the updates that came until none came for ``idle`` s."""
+        self.sio.emit(
+            "event",
+            {
+                "name": handler,
+                "payload": payload or {},
+                "router_data": {"pathname": path, "query": {}, "asPath": path},
+            },
+            namespace=NAMESPACE,
+        )
+        got: list[dict] = []
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                update = self.updates.get(timeout=idle if got else deadline - time.monotonic())
+            except Exception:  # noqa: BLE001 - queue.Empty: quiet for long enough
+                if got:
+                    return got
+                break
+            got.append(update)
+        if not got:
+            raise TimeoutError(f"no update for {handler}")
+        return got
+
+    @staticmethod
+    def delta_value(updates: list[dict], field: str) -> object:
+        """The last value a field took in these updates (``field`` without the suffix)."""
+        found = None
+        for update in updates:
+            for values in (update.get("delta") or {}).values():
+                if f"{field}_rx_state_" in values:
+                    found = values[f"{field}_rx_state_"]
+        return found
+
+    @staticmethod
+    def scripts(updates: list[dict]) -> list[str]:
+        """The JavaScript the server asked the tab to run (redirects use it)."""
+        return [
+            e["payload"].get("javascript_code", "")
+            for u in updates
+            for e in u.get("events") or []
+            if e.get("name") == "_call_script"
+        ]
+
+    def close(self) -> None:
+        self.sio.disconnect()
+
+
+def handler_name(state_cls: type, handler: str) -> str:
+    """The event name a browser sends for ``state_cls.handler``."""
+    return f"{state_cls.get_full_name()}.{handler}"
