@@ -28,6 +28,10 @@ MAILBOX = "/mailbox"
 API_SESSION_CLAIM = "/api/session/claim"
 API_SESSION_END = "/api/session/end"
 API_HEALTH = "/api/health"
+API_EXPORT_RESULTS_CSV = "/api/export/results.csv"
+API_EXPORT_RESULTS_XLSX = "/api/export/results.xlsx"
+API_INTERACTION_QR = "/api/interactions/{interaction_id:int}/qr.svg"
+API_INTERACTION_REPORT = "/api/interactions/{interaction_id:int}/report.pdf"
 API_SESSION_BROWSER = "/api/session/browser"
 
 # Reflex's own endpoints (constants.Endpoint), guarded by the middleware in rxapp/api.
@@ -79,3 +83,17 @@ def browser_url(api_origin: str, *, next_url: str) -> str:
 def end_session_url(api_origin: str, *, next_url: str) -> str:
     """Backend URL that clears the session cookie and returns to ``next_url``."""
     return f"{api_origin.rstrip('/')}{API_SESSION_END}?{urlencode({'next': next_url})}"
+
+
+# Builders that take a str or a Reflex Var (``"/x/" + var`` works for both), so pages
+# compose API links without writing a path literal themselves.
+
+
+def interaction_qr_path(interaction_id):  # noqa: ANN001, ANN201 - str or rx.Var
+    """Path of the QR code of an interaction's participant link."""
+    return "/api/interactions/" + interaction_id + "/qr.svg"
+
+
+def interaction_report_path(interaction_id):  # noqa: ANN001, ANN201 - str or rx.Var
+    """Path of a completed interaction's PDF report."""
+    return "/api/interactions/" + interaction_id + "/report.pdf"

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from rxapp import routes
 from rxapp.api.browser import browser_key
-from rxapp.services import auth
+from rxapp.services.accounts import auth
 
 # The hash of the browser id cookie the test "browser" signed in with.
 TEST_BROWSER_ID = "test-browser-id-0123456789"

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rxapp import clock, routes
 from rxapp.db import session_scope
-from rxapp.services import auth
+from rxapp.services.accounts import auth
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,7 @@ from rxapp.api.upload import session_token_of, upload_cookie
 from rxapp.db import session_scope
 from rxapp.i18n import catalog, pick_language, translate
 from rxapp.models import LANGUAGES, Module, Role
-from rxapp.services import auth
-from rxapp.services.accounts import throttle
+from rxapp.services.accounts import auth, throttle
 
 logger = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from sqlmodel import Session, func, select
 from rxapp import db, routes
 from rxapp.models import Participant
 from rxapp.models.accounts import Role
-from rxapp.states.auth import LoginState
-from rxapp.states.participants import ParticipantsState
+from rxapp.states.accounts.auth import LoginState
+from rxapp.states.interactions.overview import ParticipantsState
 from tests.factories import PASSWORD, make_org, make_user
 from tests.live import LiveBackend, Tab, handler_name, start_backend
 from tests.states import TEST_BROWSER_ID, signed_in_token
@@ -202,7 +202,7 @@ def test_13_12_redirects_compare_scheme_host_and_port(backend):
 
 
 def test_13_14_every_route_answers_with_security_headers(backend, world):
-    from rxapp.api.session import build_api
+    from rxapp.api import build_api
 
     paths = {r.path.replace("{interaction_id:int}", "1") for r in build_api().routes}
     paths |= {"/ping", "/_health", "/no-such-page", routes.EVENT_SOCKET + "/"}
