@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs
 
 import reflex as rx
@@ -132,6 +133,8 @@ class ForgotState(AppState):
 
 # Reset requests being handled after their answer; kept so they are not garbage-collected.
 _reset_jobs: set[asyncio.Future] = set()
+# One at a time: the per-address and per-client limits count what the previous ones wrote.
+_reset_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reset-requests")
 
 
 def _handle_reset_request(email: str, client: throttle.Client) -> None:
@@ -149,7 +152,10 @@ def _handle_reset_request(email: str, client: throttle.Client) -> None:
 
 def start_reset_request(email: str, client: throttle.Client) -> None:
     """Handle a reset request in a worker thread, after the page has been answered."""
-    job = asyncio.ensure_future(asyncio.to_thread(_handle_reset_request, email, client))
+    loop = asyncio.get_running_loop()
+    job = asyncio.ensure_future(
+        loop.run_in_executor(_reset_worker, _handle_reset_request, email, client)
+    )
     _reset_jobs.add(job)
     job.add_done_callback(_reset_jobs.discard)
 
