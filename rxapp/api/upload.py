@@ -11,6 +11,8 @@ long as the request runs; upload handlers authorize from it alone.
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.cookies import CookieError, SimpleCookie
 
 from starlette.responses import PlainTextResponse
@@ -79,11 +81,18 @@ class UploadCookieMiddleware:
             logger.warning("upload refused", extra={"reason": "no valid session cookie"})
             await PlainTextResponse("Forbidden", status_code=403)(scope, receive, send)
             return
-        pending = _IN_FLIGHT[client_token]
-        pending.append(cookie)
-        try:
+        with upload_in_flight(client_token, cookie):
             await self.app(scope, receive, send)
-        finally:
-            pending.remove(cookie)
-            if not pending:
-                _IN_FLIGHT.pop(client_token, None)
+
+
+@contextmanager
+def upload_in_flight(client_token: str, cookie: str) -> Iterator[None]:
+    """Lend ``cookie`` to the upload handlers of the tab ``client_token`` meanwhile."""
+    pending = _IN_FLIGHT[client_token]
+    pending.append(cookie)
+    try:
+        yield
+    finally:
+        pending.remove(cookie)
+        if not pending:
+            _IN_FLIGHT.pop(client_token, None)

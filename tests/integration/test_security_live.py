@@ -284,3 +284,38 @@ def test_13_4_sign_in_flood_keeps_the_server_responsive(backend, world):
     assert p90 < baseline + 0.3
     # From one network address, 80 failures in a row end in the throttle's pause.
     assert "login.paused" in answers
+
+
+# --- 13.7: a CSV export cannot become a formula, whatever the separator ----------------
+
+
+def test_13_7_results_csv_is_safe_for_any_separator(backend, world):
+    import csv
+    import io
+
+    from rxapp.models import Organization
+    from tests.integration.test_reports import _completed
+
+    with Session(db.get_engine(backend.database_url), expire_on_commit=False) as s:
+        org = s.get(Organization, world["alpha"])
+        _completed(s, org, values=(4,), first_name="Bob;=1+1", last_name="Lee,@SUM(A1)",
+                   email="bob@example.com")
+        _completed(s, org, values=(3,), first_name=" -2+3", last_name="Pipe|=cmd|x",
+                   email="tab@example.com")
+        s.commit()
+    answer = httpx.get(backend.url + "/api/export/results.csv",
+                       headers={"Cookie": _cookie(world["alpha_cookie"])})
+    assert answer.status_code == 200
+    text = answer.content.decode("utf-8-sig")
+    assert "Bob" in text and "Pipe" in text
+    starts = ("=", "+", "-", "@")
+    for line in text.splitlines():
+        # Every cell is quoted...
+        assert line.startswith('"') and line.endswith('"'), line
+        # ...and a spreadsheet splitting on any separator, quotes or not, finds no formula.
+        for separator in (",", ";", "\t", "|"):
+            for piece in line.split(separator):
+                assert not piece.strip(' "').startswith(starts), (separator, piece)
+            for row in csv.reader(io.StringIO(line), delimiter=separator):
+                for cell in row:
+                    assert not cell.strip(' "').startswith(starts), (separator, cell)

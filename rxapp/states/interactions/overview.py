@@ -149,11 +149,20 @@ class ParticipantsState(AppState):
         principal = self._require_module(Module.INTERACTIONS.value, *STAFF, upload=True)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
-        if not files:
+        self.import_errors = []
+        # Reflex does not enforce the type hint: `files` can arrive as anything.
+        if not isinstance(files, list) or not files or not hasattr(files[0], "read"):
+            self.import_result = "import.no_file"
             return None
         data = await files[0].read(MAX_CSV_BYTES + 1)
+        if not isinstance(data, bytes):
+            self.import_result = "import.no_file"
+            return None
         if len(data) > MAX_CSV_BYTES:
             self.import_result = "import.too_large"
+            return None
+        if not data.strip():
+            self.import_result = "import.empty"
             return None
         self._upload = data
         self._upload_user_id = principal.user_id
