@@ -50,11 +50,19 @@ def is_allowed_origin(value: str | None) -> bool:
     return found is not None and found in configured_origins()
 
 
+def _as_text(origin: Origin) -> str:
+    scheme, host, port = origin
+    return f"{scheme}://{host}" + ("" if _DEFAULT_PORTS[scheme] == port else f":{port}")
+
+
+def configured_origin_texts() -> list[str]:
+    """The configured origins as ``scheme://host[:port]`` (for Reflex's CORS setting)."""
+    return sorted(_as_text(o) for o in configured_origins())
+
+
 def home_origin() -> str:
     """BASE_URL's origin as a string, the fallback for refused redirect targets."""
-    scheme, host, port = origin_of(get_settings().base_url) or ("http", "localhost", 3000)
-    default = _DEFAULT_PORTS[scheme] == port
-    return f"{scheme}://{host}" + ("" if default else f":{port}")
+    return _as_text(origin_of(get_settings().base_url) or ("http", "localhost", 3000))
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

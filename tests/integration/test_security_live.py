@@ -90,6 +90,16 @@ def test_13_2_event_socket_refuses_other_origins(backend, world):
         tab.close()
 
 
+def test_13_2_other_origins_cannot_read_api_answers(backend, world):
+    headers = {"Cookie": _cookie(world["alpha_cookie"]), "Origin": _other_port(backend)}
+    answer = httpx.get(backend.url + "/api/export/results.csv", headers=headers)
+    allowed = answer.headers.get("access-control-allow-origin")
+    assert allowed not in (_other_port(backend), "*")
+    headers["Origin"] = backend.url
+    answer = httpx.get(backend.url + "/api/export/results.csv", headers=headers)
+    assert answer.headers.get("access-control-allow-origin") == backend.url
+
+
 def test_13_2_state_changing_http_needs_our_origin(backend, world):
     for origin in (_other_port(backend), None):
         headers = {"Cookie": _cookie(world["alpha_cookie"])}
