@@ -1,4 +1,4 @@
-"""throttle hits replace login failures; login tickets bound to a browser
+"""throttle hits replace login failures; login tickets and tab tokens bound to a browser
 
 Revision ID: b7e13c5a9d21
 Revises: 90c6356c96d3
@@ -29,6 +29,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('throttle_hit', schema=None) as batch_op:
         batch_op.create_index('ix_throttle_hit_scope_key_at', ['scope', 'key', 'at'], unique=False)
+    op.create_table('tab_binding',
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('browser_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('token_hash')
+    )
     with op.batch_alter_table('one_time_token', schema=None) as batch_op:
         batch_op.add_column(sa.Column('browser_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False, server_default=''))
     with op.batch_alter_table('login_failure', schema=None) as batch_op:
@@ -47,6 +53,7 @@ def downgrade() -> None:
         batch_op.create_index('ix_login_failure_email_at', ['email', 'at'], unique=False)
     with op.batch_alter_table('one_time_token', schema=None) as batch_op:
         batch_op.drop_column('browser_key')
+    op.drop_table('tab_binding')
     with op.batch_alter_table('throttle_hit', schema=None) as batch_op:
         batch_op.drop_index('ix_throttle_hit_scope_key_at')
     op.drop_table('throttle_hit')

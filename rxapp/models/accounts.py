@@ -118,3 +118,19 @@ class ThrottleHit(SQLModel, table=True):
     scope: str = Field(max_length=24)
     key: str = Field(max_length=160)
     at: datetime
+
+
+class TabBinding(SQLModel, table=True):
+    """A tab's client token, bound to the browser that first opened the event socket with it.
+
+    Reflex names a tab's state by a token the page keeps in sessionStorage and sends in
+    the socket's query string (where proxy logs keep it). Bound to the browser's id
+    cookie, a leaked token opens nothing: another browser is refused the socket and
+    uploads. Only hashes are stored.
+    """
+
+    __tablename__ = "tab_binding"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    browser_key: str = Field(max_length=64)
+    created_at: datetime

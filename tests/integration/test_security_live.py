@@ -150,6 +150,26 @@ def test_13_1_upload_with_only_a_tab_token_is_refused(backend, world):
         victim.close()
 
 
+def test_13_1_a_leaked_tab_token_is_useless_in_another_browser(backend, world):
+    mine = _cookie(world["alpha_cookie"], browser="victim-browser-0123456789")
+    victim = Tab(backend, cookie=mine)
+    try:
+        victim.call(handler_name(ParticipantsState, "load"), path="/participants")
+        # The token, read from a proxy log, in another browser or in none: no socket...
+        for cookie in (_cookie(world["beta_cookie"], browser="thief-browser-0123456789"),
+                       _cookie(browser=None), ""):
+            with pytest.raises(socketio.exceptions.ConnectionError):
+                Tab(backend, cookie=cookie, token=victim.token)
+        # ...and no upload, even with a valid session of the thief's own.
+        thief = _cookie(world["beta_cookie"], browser="thief-browser-0123456789")
+        assert _upload(backend, client_token=victim.token, cookie=thief).status_code == 403
+    finally:
+        victim.close()
+    # The victim's own browser reconnects with its token (a reload) as before.
+    again = Tab(backend, cookie=mine, token=victim.token)
+    again.close()
+
+
 # --- 13.13: the sign-in ticket works only in the browser that signed in ----------------
 
 
