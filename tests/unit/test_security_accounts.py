@@ -155,6 +155,16 @@ async def test_13_8_reset_requests_are_limited_per_client(app_db, session, froze
     assert _reset_emails(session) == 1
 
 
+async def test_13_8_reset_emails_are_limited_in_all(app_db, session, frozen_clock, monkeypatch):
+    monkeypatch.setattr(throttle, "RESET_EMAILS_PER_HOUR", 2)
+    org = make_org(session)
+    for i in range(3):
+        make_user(session, org, email=f"u{i}@example.com")
+        await make_state(ForgotState, ip=f"198.51.100.{i}").submit({"email": f"u{i}@example.com"})
+    await finish_reset_requests()
+    assert _reset_emails(session) == 2
+
+
 def _auc(a: list[float], b: list[float]) -> float:
     """Mann-Whitney U / (n·m): the chance a random value of ``a`` beats one of ``b``."""
     wins = sum((x > y) + 0.5 * (x == y) for x in a for y in b)

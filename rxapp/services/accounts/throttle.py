@@ -7,7 +7,7 @@ is no hard lock. A browser in which the user signed in successfully before (a tr
 browser) is held only to its own count, so a guesser hammering an admin's address, even
 from the same network, does not keep the admin out of their usual browser.
 
-Reset requests are limited per address (emails actually sent) and per client.
+Reset requests are limited per address (emails actually sent), per client, and in all.
 Every key is stored as a SHA-256, so this table names no address.
 """
 
@@ -36,6 +36,9 @@ MAX_DELAY_SECONDS = 15 * 60
 RESET_WINDOW = timedelta(hours=1)
 RESET_EMAILS_PER_ADDRESS = 3
 RESET_REQUESTS_PER_CLIENT = 20
+# Across all addresses and clients: a flood from many networks cannot turn the app into
+# a mail cannon either.
+RESET_EMAILS_PER_HOUR = 500
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,16 @@ def reset_allowed(session: Session, *, email: str, client: Client, now: datetime
     since = now - RESET_WINDOW
     by_address = _count(session, RESET_ADDRESS, _key(email), since)
     by_client = _count(session, RESET_CLIENT, _key(client.address), since) if client.address else 0
-    allowed = by_address < RESET_EMAILS_PER_ADDRESS and by_client < RESET_REQUESTS_PER_CLIENT
+    in_all = int(
+        session.exec(
+            select(func.count()).where(ThrottleHit.scope == RESET_ADDRESS, ThrottleHit.at > since)
+        ).one()
+    )
+    allowed = (
+        by_address < RESET_EMAILS_PER_ADDRESS
+        and by_client < RESET_REQUESTS_PER_CLIENT
+        and in_all < RESET_EMAILS_PER_HOUR
+    )
     if client.address:
         session.add(ThrottleHit(scope=RESET_CLIENT, key=_key(client.address), at=now))
     if allowed:
