@@ -15,6 +15,16 @@ PARTICIPANT_NEW = "/participants/[pid]/new"
 TAKE = "/i/[token]"
 REVIEWS = "/reviews"
 EVENTS = "/events"
+EVENT = "/events/[eid]"
+EVENT_SLOTS = "/events/[eid]/slots"
+EVENT_PARTNERS = "/events/[eid]/partners"
+EVENT_RULES = "/events/[eid]/rules"
+EVENT_EMAIL = "/events/[eid]/email"
+EVENT_ATTENDEES = "/events/[eid]/attendees"
+PARTNER_SPACE = "/partner"
+PARTNER_MEETINGS = "/partner/meetings"
+PARTNER_CALENDAR = "/partner/calendar"
+AGENDA = "/agenda/[token]"
 TEAM = "/team"
 TEAM_INVITATIONS = "/team/invitations"
 TEAM_MEMBERS = "/team/members"
@@ -28,6 +38,8 @@ MAILBOX = "/mailbox"
 API_SESSION_CLAIM = "/api/session/claim"
 API_SESSION_END = "/api/session/end"
 API_HEALTH = "/api/health"
+API_AGENDA_ICS = "/api/agenda/{token}/meetings/{meeting_id}.ics"
+API_AGENDA_FEED = "/api/agenda/{token}/feed.ics"
 
 SESSION_COOKIE = "beckon_session"
 
@@ -66,3 +78,29 @@ def claim_url(api_origin: str, *, ticket: str, next_url: str) -> str:
 def end_session_url(api_origin: str, *, next_url: str) -> str:
     """Backend URL that clears the session cookie and returns to ``next_url``."""
     return f"{api_origin.rstrip('/')}{API_SESSION_END}?{urlencode({'next': next_url})}"
+
+
+def event_path(event_id: int, section: str = "") -> str:
+    """Path of an event's organizer page; ``section`` is slots, partners, rules, email or
+    attendees (empty: the configuration page)."""
+    return f"/events/{event_id}" + (f"/{section}" if section else "")
+
+
+def agenda_path(token: str) -> str:
+    """Path of a participant's personal agenda (R-BM-7)."""
+    return f"/agenda/{token}"
+
+
+def agenda_url(token: str) -> str:
+    """Absolute link to a participant's agenda, for emails."""
+    return get_settings().base_url.rstrip("/") + agenda_path(token)
+
+
+def agenda_ics_path(token: str, meeting_id: int) -> str:
+    """Backend path of one meeting's .ics for the agenda's owner."""
+    return API_AGENDA_ICS.format(token=token, meeting_id=meeting_id)
+
+
+def agenda_feed_url(token: str) -> str:
+    """Absolute URL of a participant's subscribe-able agenda feed."""
+    return get_settings().base_url.rstrip("/") + API_AGENDA_FEED.format(token=token)
