@@ -4,12 +4,12 @@ import reflex as rx
 
 from rxapp import routes
 from rxapp.api import build_api
-from rxapp.pages.auth import forgot_page, login_page, reset_page
-from rxapp.pages.home import coming_soon_page, forbidden_page, home_page
-from rxapp.pages.mailbox import mailbox_page
-from rxapp.pages.participants import invite_page, participant_page, participants_page
-from rxapp.pages.settings import settings_page
-from rxapp.pages.take import take_page
+from rxapp.pages.accounts.auth import forgot_page, login_page, reset_page
+from rxapp.pages.accounts.home import coming_soon_page, forbidden_page, home_page
+from rxapp.pages.accounts.mailbox import mailbox_page
+from rxapp.pages.accounts.settings import settings_page
+from rxapp.pages.interactions import invite_page, participant_page, participants_page
+from rxapp.pages.interactions.take import take_page
 from rxapp.pages.team import (
     attribute_lists_page,
     csv_import_page,
@@ -19,12 +19,12 @@ from rxapp.pages.team import (
     team_dashboard_page,
 )
 from rxapp.scheduler.lifespan import scheduler_lifespan_task
-from rxapp.states.auth import ForgotState, LoginState, ResetState
+from rxapp.states.accounts.auth import ForgotState, LoginState, ResetState
+from rxapp.states.accounts.mailbox import MailboxState
+from rxapp.states.accounts.settings import SettingsState
 from rxapp.states.base import AppState
-from rxapp.states.mailbox import MailboxState
-from rxapp.states.participants import InviteState, ParticipantsState, ParticipantState
-from rxapp.states.settings import SettingsState
-from rxapp.states.take import TakeState
+from rxapp.states.interactions import InviteState, ParticipantsState, ParticipantState
+from rxapp.states.interactions.take import TakeState
 from rxapp.states.team import (
     AttributeListsState,
     CsvImportState,

@@ -32,14 +32,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session
 
-import rxapp.scheduler.kinds  # noqa: F401  (every kind's send checks and attachment hooks)
 from rxapp import clock as app_clock
 from rxapp.mail.render import render_message
 from rxapp.mail.transport import SendOutcome, SendResult, Transport, get_transport
 from rxapp.models.accounts import Organization
 from rxapp.models.outbox import MessageState, OutboxMessage, StatusEvent, StatusKind
+from rxapp.scheduler import kinds
 from rxapp.scheduler.retry import RetryPolicy
-from rxapp.services.outbox import check_still_wanted
 from rxapp.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -284,7 +283,7 @@ class Worker:
                         result.failed += 1
                     continue
                 try:
-                    reason = check_still_wanted(session, message, now)
+                    reason = kinds.check(session, message, now)
                 except Exception as exc:
                     logger.exception("send check failed", extra={"outbox_id": message.id})
                     self._retry_or_fail(conn, message, f"send check error: {exc}", now, result)
@@ -467,11 +466,17 @@ class Worker:
     # -- send (event loop) --------------------------------------------------------------
 
     def _render(self, job: _Job, now: datetime) -> EmailMessage:
+        # Send-time values (links, PDFs) come from the kind table with this worker's
+        # own session and clock, never the app's global ones.
+        with Session(self.engine, expire_on_commit=False) as session:
+            context, attachments = kinds.send_time_parts(session, job.message, now)
         return render_message(
             job.message,
             organization_name=job.organization_name,
             sender=self.settings.mail_from,
             now=now,
+            extra_context=context,
+            attachments=attachments,
         )
 
     async def _process(self, job: _Job) -> BatchResult:

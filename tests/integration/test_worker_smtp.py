@@ -7,8 +7,8 @@ from rxapp.mail.transport import MailboxTransport, SmtpTransport
 from rxapp.models.outbox import MailboxMessage, OutboxMessage
 from rxapp.scheduler.retry import RetryPolicy
 from rxapp.scheduler.worker import Worker
-from rxapp.services.outbox import cancel_messages, register_send_check, unregister_send_check
-from rxapp.services.status_log import get_status_log
+from rxapp.services.common.outbox import cancel_messages, register_send_check, unregister_send_check
+from rxapp.services.common.status_log import get_status_log
 from tests.conftest import T0
 from tests.factories import make_message
 
