@@ -6,8 +6,8 @@ from sqlmodel import Session, col, select
 
 from rxapp.models.accounts import Role, User
 from rxapp.models.meetings import Event, Meeting, MeetingSpace, Partner, PartnerContact
-from rxapp.services.errors import NotAllowed
-from rxapp.services.tenancy import owned_row
+from rxapp.services.common.errors import NotAllowed
+from rxapp.services.common.tenancy import owned_row
 
 
 @dataclass(frozen=True)

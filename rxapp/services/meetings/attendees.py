@@ -1,4 +1,4 @@
-"""Event attendees: added by form or CSV, their agenda link, the partner's list (R-BM-6a, R-BM-7)."""
+"""Event attendees: by form or CSV, their agenda link, the partner's list (R-BM-6a, R-BM-7)."""
 
 import csv
 import io
@@ -13,11 +13,11 @@ from sqlmodel import Session, col, select
 from rxapp import routes
 from rxapp.models.common import LANGUAGES
 from rxapp.models.meetings import Attendee, Event, Partner, RegistrationStatus
-from rxapp.services.errors import DomainError
+from rxapp.services.common.errors import DomainError
+from rxapp.services.common.tokens import derive_token, hash_token, new_salt
+from rxapp.services.interactions.participants import ImportReport, RowError, normalize_email
 from rxapp.services.meetings.events import FILTERABLE_FIELDS, SEARCHABLE_FIELDS, get_event
 from rxapp.services.meetings.matching import visible_filter
-from rxapp.services.participants import ImportReport, RowError, normalize_email
-from rxapp.services.tokens import derive_token, hash_token, new_salt
 
 TOKEN_PURPOSE = "meeting_agenda"  # noqa: S105 - a label mixed into the HMAC, not a secret
 CSV_REQUIRED = ("first_name", "last_name", "email")
@@ -226,14 +226,16 @@ def list_for_partner(
     page: int = 1,
     page_size: int = PAGE_SIZE,
 ) -> AttendeePage:
-    """The attendees the partner's rule lets it see, searched and filtered as the organizer
-    allows, one page, with only the chosen columns (R-BM-6a, R-BM-9)."""
+    """One page of the attendees the partner's rule lets it see (R-BM-6a, R-BM-9).
+
+    Searched and filtered on the fields the organizer allows, with only the chosen columns.
+    """
     conditions = [Attendee.event_id == event.id, visible_filter(session, partner)]
     search = _search_clause(event, query or "")
     if search:
         conditions.extend(search)
     for field, value in (filters or {}).items():
-        if field not in event.filter_fields or field not in FILTERABLE_FIELDS or value in ("", None):
+        if field not in event.filter_fields or field not in FILTERABLE_FIELDS or not value:
             continue
         if field == "has_account":
             conditions.append(col(Attendee.has_account).is_(_truthy(value)))

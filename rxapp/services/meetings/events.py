@@ -8,8 +8,8 @@ from sqlmodel import Session, col, select
 
 from rxapp.models.accounts import Module, Organization
 from rxapp.models.meetings import Event
-from rxapp.services.errors import DomainError, NotAllowed
-from rxapp.services.tenancy import owned_row
+from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.tenancy import owned_row
 
 # Attendee fields partners may search, filter and see (R-BM-9).
 ATTENDEE_FIELDS: tuple[str, ...] = (

@@ -14,9 +14,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from rxapp.models.meetings import Attendee, Event, MatchingRule, Partner
-from rxapp.services.errors import DomainError
+from rxapp.services.common.errors import DomainError
+from rxapp.services.common.tenancy import owned_row
 from rxapp.services.meetings.events import get_event
-from rxapp.services.tenancy import owned_row
 
 OPS: tuple[str, ...] = ("equals", "in", "not_in", "is_set", "is_not_set")
 ATTENDEE_RULE_FIELDS: tuple[str, ...] = ("registration_status", "has_account", "company",

@@ -18,9 +18,9 @@ from rxapp.models.meetings import (
     Product,
     ProductKind,
 )
-from rxapp.services.errors import DomainError, NotAllowed
+from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.tenancy import owned_row
 from rxapp.services.meetings.events import get_event
-from rxapp.services.tenancy import owned_row
 
 PARTNER_TYPES: tuple[str, ...] = ("Platinum", "Gold", "Silver", "Bronze")
 

@@ -10,8 +10,8 @@ window before the slot, and a cancellation needs a reason (R-PLUS-9).
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from rxapp.models.meetings import (
@@ -26,12 +26,12 @@ from rxapp.models.meetings import (
     Slot,
 )
 from rxapp.models.outbox import StatusKind
-from rxapp.services.errors import DomainError, NotAllowed
+from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.status_log import record_status
+from rxapp.services.common.tenancy import owned_row
 from rxapp.services.meetings.access import PartnerScope, own_meeting, own_space
 from rxapp.services.meetings.matching import can_meet
 from rxapp.services.meetings.quotas import ledger
-from rxapp.services.status_log import record_status
-from rxapp.services.tenancy import owned_row
 
 logger = logging.getLogger(__name__)
 ENTITY = "meeting"

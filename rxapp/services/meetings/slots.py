@@ -12,7 +12,7 @@ from sqlalchemy import delete, exists
 from sqlmodel import Session, col, select
 
 from rxapp.models.meetings import Availability, Event, Meeting, Slot
-from rxapp.services.errors import DomainError
+from rxapp.services.common.errors import DomainError
 from rxapp.services.meetings.events import get_event, zone_of
 
 MAX_BULK_SLOTS = 2000
@@ -127,7 +127,16 @@ def bulk_add_slots(
     """Add the bulk grid, skipping slots that exist already; flushed, not committed.
 
     Args:
+        session: The caller's session.
+        organization_id: The organizer's organization.
+        event_id: The event (checked against the organization).
+        days: Dates in the event's zone, within its first and last day.
+        from_time: Local start of each day's grid.
+        to_time: Local end; the last slot ends at or before it.
+        minutes: Slot length.
+        breaks: Local (from, to) pauses; a slot overlapping one is left out.
         on_progress: Called as ``(done, total)`` after each batch, for a progress bar.
+        batch: Rows per flush.
 
     Returns:
         How many slots were added.

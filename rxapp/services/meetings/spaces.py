@@ -8,10 +8,10 @@ from sqlmodel import Session, col, select
 
 from rxapp.models.accounts import User
 from rxapp.models.meetings import Availability, Event, Meeting, MeetingSpace, Partner, Slot
-from rxapp.services.errors import DomainError, NotAllowed
+from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.tenancy import owned_row
 from rxapp.services.meetings.access import PartnerScope, own_space
 from rxapp.services.meetings.partners import contact_user_ids, get_partner
-from rxapp.services.tenancy import owned_row
 
 
 @dataclass(frozen=True)

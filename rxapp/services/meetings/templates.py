@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from rxapp.models.common import LANGUAGES
 from rxapp.models.meetings import MeetingEmailTemplate
-from rxapp.services.errors import DomainError
+from rxapp.services.common.errors import DomainError
 from rxapp.services.meetings.events import get_event
 
 PLACEHOLDERS: tuple[str, ...] = ("attendee_name", "partner", "space", "date", "time",

@@ -53,7 +53,8 @@ class MeetingInfo:
     space_id: int
 
 
-def _info(m: Meeting, a: Attendee, p: Partner, s: MeetingSpace, slot: Slot, e: Event) -> MeetingInfo:
+def _info(m: Meeting, a: Attendee, p: Partner, s: MeetingSpace, slot: Slot,
+          e: Event) -> MeetingInfo:
     zone = ZoneInfo(e.timezone)
     return MeetingInfo(
         id=m.id or 0, status=m.status, proposed_by=m.proposed_by, attendee_id=a.id or 0,
