@@ -340,3 +340,22 @@ def test_tz_of_slots_shown_in_event_zone(session, world):
     row = slots.list_slots(session, organization_id=w.org_id, event_id=w.event.id)[0]
     assert row.starts_at.tzinfo == ZoneInfo("Europe/Paris") and row.label == "09:00–09:30"
     assert w.slots[0].starts_at == datetime(2026, 3, 10, 8, tzinfo=UTC)
+
+
+def test_demo_seed_lands_partner_user_in_its_space(session):
+    from rxapp.models import User
+    from rxapp.services.accounts.demo import seed_demo
+    from rxapp.services.meetings.access import partner_scope
+    from rxapp.services.meetings.demo import seed_meetings_demo
+
+    assert seed_demo(session, now=NOW)
+    user = session.exec(select(User).where(User.email == "partner@beckon-demo.example")).one()
+    assert seed_meetings_demo(session, organization_id=user.organization_id, now=NOW)
+    session.commit()
+    scope = partner_scope(session, organization_id=user.organization_id, user_id=user.id)
+    event = session.get(events.Event, scope.event_id)
+    assert len(session.exec(select(Slot).where(Slot.event_id == event.id)).all()) == 40
+    counts = views.status_counts(session, event_id=event.id)
+    assert {"requested", "confirmed", "declined", "cancelled", "lapsed"} <= set(counts)
+    assert views.partner_calendar(session, scope, now=NOW).spaces
+    assert not seed_meetings_demo(session, organization_id=user.organization_id, now=NOW)
