@@ -34,7 +34,8 @@ from rxapp.mail.render import render_message
 from rxapp.mail.transport import SmtpTransport
 from rxapp.models.accounts import Organization
 from rxapp.models.outbox import OutboxMessage
-from rxapp.scheduler.worker import Worker, claim_due
+from rxapp.scheduler.claims import claim_due
+from rxapp.scheduler.worker import Worker
 from rxapp.services.common.outbox import make_message_id
 from rxapp.settings import Settings
 

@@ -40,6 +40,10 @@ API_SESSION_END = "/api/session/end"
 API_HEALTH = "/api/health"
 API_AGENDA_ICS = "/api/agenda/{token}/meetings/{meeting_id}.ics"
 API_AGENDA_FEED = "/api/agenda/{token}/feed.ics"
+API_EXPORT_RESULTS_CSV = "/api/export/results.csv"
+API_EXPORT_RESULTS_XLSX = "/api/export/results.xlsx"
+API_INTERACTION_QR = "/api/interactions/{interaction_id:int}/qr.svg"
+API_INTERACTION_REPORT = "/api/interactions/{interaction_id:int}/report.pdf"
 
 SESSION_COOKIE = "beckon_session"
 
@@ -104,3 +108,15 @@ def agenda_ics_path(token: str, meeting_id: int) -> str:
 def agenda_feed_url(token: str) -> str:
     """Absolute URL of a participant's subscribe-able agenda feed."""
     return get_settings().base_url.rstrip("/") + API_AGENDA_FEED.format(token=token)
+# Builders that take a str or a Reflex Var (``"/x/" + var`` works for both), so pages
+# compose API links without writing a path literal themselves.
+
+
+def interaction_qr_path(interaction_id):  # noqa: ANN001, ANN201 - str or rx.Var
+    """Path of the QR code of an interaction's participant link."""
+    return "/api/interactions/" + interaction_id + "/qr.svg"
+
+
+def interaction_report_path(interaction_id):  # noqa: ANN001, ANN201 - str or rx.Var
+    """Path of a completed interaction's PDF report."""
+    return "/api/interactions/" + interaction_id + "/report.pdf"

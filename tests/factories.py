@@ -9,8 +9,8 @@ from sqlmodel import Session
 from rxapp import clock
 from rxapp.models import Module, Organization, Role, User
 from rxapp.models.outbox import OutboxMessage
-from rxapp.services.common.outbox import schedule_message
 from rxapp.services.accounts.passwords import hash_password
+from rxapp.services.common.outbox import schedule_message
 
 _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery"

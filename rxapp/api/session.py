@@ -1,17 +1,14 @@
-"""Backend HTTP endpoints beside the event socket: session cookie, health."""
+"""The session cookie's endpoints: set it after sign-in, clear it after sign-out."""
 
 import asyncio
 from urllib.parse import urlsplit
 
-from sqlalchemy import text
-from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from rxapp import clock, routes
-from rxapp.api.exports import export_routes
-from rxapp.db import get_engine, session_scope
+from rxapp.db import session_scope
 from rxapp.services.accounts import auth
 from rxapp.settings import get_settings
 
@@ -61,27 +58,9 @@ async def end_session(request: Request) -> RedirectResponse:
     return response
 
 
-async def health(_request: Request) -> JSONResponse:
-    """Report whether the database answers."""
-
-    def _ping() -> None:
-        with get_engine().connect() as conn:
-            conn.execute(text("SELECT 1"))
-
-    try:
-        await asyncio.to_thread(_ping)
-    except Exception:  # noqa: BLE001 - any failure means "not healthy"
-        return JSONResponse({"ok": False}, status_code=503)
-    return JSONResponse({"ok": True})
-
-
-def build_api() -> Starlette:
-    """The Starlette app mounted as Reflex's api_transformer."""
-    return Starlette(
-        routes=[
-            Route(routes.API_SESSION_CLAIM, claim_session, methods=["GET"]),
-            Route(routes.API_SESSION_END, end_session, methods=["GET"]),
-            Route(routes.API_HEALTH, health, methods=["GET"]),
-            *export_routes(),
-        ]
-    )
+def session_routes() -> list[Route]:
+    """The cookie swap after sign-in and the cookie clearing after sign-out."""
+    return [
+        Route(routes.API_SESSION_CLAIM, claim_session, methods=["GET"]),
+        Route(routes.API_SESSION_END, end_session, methods=["GET"]),
+    ]

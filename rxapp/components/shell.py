@@ -3,8 +3,7 @@
 import reflex as rx
 
 from rxapp import routes
-from rxapp.models import LANGUAGES
-from rxapp.states.base import AppState
+from rxapp.states.base import LANGUAGES, AppState
 
 
 def tr(key: str | rx.Var) -> rx.Var:

@@ -18,13 +18,13 @@ from rxapp import routes
 from rxapp.api.exports import export_routes
 from rxapp.models import Module, Role
 from rxapp.services.accounts import auth
+from rxapp.services.common.qr import qr_svg
 from rxapp.services.interactions import (
     complete_interaction,
     create_interaction,
     delete_interaction,
     link_of,
 )
-from rxapp.services.common.qr import qr_svg
 from rxapp.services.interactions.reports import results_csv
 from tests.conftest import T0
 from tests.factories import make_org, make_participant, make_user

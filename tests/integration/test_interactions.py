@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from rxapp.models.outbox import MessageState, OutboxMessage
 from rxapp.models.participants import Interaction, InteractionState
+from rxapp.scheduler.kinds import check as check_still_wanted
 from rxapp.services.common.errors import DomainError, NotAllowed
 from rxapp.services.interactions import (
     KIND_INVITATION,
@@ -31,7 +32,6 @@ from rxapp.services.interactions import (
     scores_of,
     set_reminders,
 )
-from rxapp.services.common.outbox import check_still_wanted
 from rxapp.services.interactions.questionnaires import ensure_default_questionnaire, questions_of
 from tests.conftest import T0
 from tests.factories import make_organization, make_participant

@@ -5,9 +5,12 @@ import reflex as rx
 from rxapp import routes
 from rxapp.components.forms import form_field, notice
 from rxapp.components.shell import page_title, public_shell, tr
+from rxapp.pages.registry import page
 from rxapp.states.accounts.auth import ForgotState, LoginState, ResetState
+from rxapp.states.base import AppState
 
 
+@page(route=routes.LOGIN, on_load=[AppState.enter_public, LoginState.load])
 def login_page() -> rx.Component:
     """Email and password; one message for every failure."""
     return public_shell(
@@ -40,6 +43,7 @@ def login_page() -> rx.Component:
     )
 
 
+@page(route=routes.FORGOT, on_load=[AppState.enter_public, ForgotState.load])
 def forgot_page() -> rx.Component:
     """Ask for a reset link; the answer is the same for every address."""
     return public_shell(
@@ -69,6 +73,7 @@ def forgot_page() -> rx.Component:
     )
 
 
+@page(route=routes.RESET, on_load=[AppState.enter_public, ResetState.load])
 def reset_page() -> rx.Component:
     """Set a new password with the emailed link, once."""
     form = rx.form(

@@ -2,7 +2,9 @@
 
 import reflex as rx
 
+from rxapp import routes
 from rxapp.components.shell import app_shell, page_title, tr
+from rxapp.pages.registry import page
 from rxapp.states.base import AppState
 
 # What each navigation entry's tile says on the home page.
@@ -37,6 +39,7 @@ def _tile(item: rx.Var) -> rx.Component:
     )
 
 
+@page(route=routes.HOME, on_load=AppState.enter_signed_in)
 def home_page() -> rx.Component:
     """Tiles of the modules the signed-in role can open."""
     return app_shell(
@@ -54,6 +57,8 @@ def home_page() -> rx.Component:
     )
 
 
+@page(route=routes.REVIEWS, on_load=AppState.enter_staff)
+@page(route=routes.EVENTS, on_load=AppState.enter_events)
 def coming_soon_page() -> rx.Component:
     """A module of a later release."""
     return app_shell(
@@ -62,6 +67,7 @@ def coming_soon_page() -> rx.Component:
     )
 
 
+@page(route=routes.FORBIDDEN, on_load=AppState.enter_signed_in)
 def forbidden_page() -> rx.Component:
     """Shown when a signed-in role opens a page it has no access to."""
     return app_shell(

@@ -2,9 +2,12 @@
 
 import reflex as rx
 
+from rxapp import routes
 from rxapp.components.shell import app_shell, page_title, tr
 from rxapp.components.status_log import status_log
+from rxapp.pages.registry import page
 from rxapp.states.accounts.mailbox import MailboxState
+from rxapp.states.base import AppState
 
 
 def _row(row: rx.Var) -> rx.Component:
@@ -101,6 +104,7 @@ def _open() -> rx.Component:
     )
 
 
+@page(route=routes.MAILBOX, on_load=[AppState.enter_admin, MailboxState.load])
 def mailbox_page() -> rx.Component:
     """The list of kept emails, or one opened."""
     return app_shell(

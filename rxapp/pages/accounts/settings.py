@@ -2,10 +2,12 @@
 
 import reflex as rx
 
+from rxapp import routes
 from rxapp.components.forms import form_field
 from rxapp.components.shell import app_shell, page_title, tr
-from rxapp.models import LANGUAGES
+from rxapp.pages.registry import page
 from rxapp.states.accounts.settings import SettingsState
+from rxapp.states.base import LANGUAGES, AppState
 
 
 def _err(field: str) -> tuple[rx.Var, rx.Var]:
@@ -20,6 +22,7 @@ def _plan_row(label: str, value: rx.Var) -> rx.Component:
     )
 
 
+@page(route=routes.SETTINGS, on_load=[AppState.enter_admin, SettingsState.load])
 def settings_page() -> rx.Component:
     """Edit the organization profile; see the plan."""
     name_err, name_text = _err("name")

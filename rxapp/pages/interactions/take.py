@@ -2,7 +2,9 @@
 
 import reflex as rx
 
+from rxapp import routes
 from rxapp.components.shell import public_shell, tr
+from rxapp.pages.registry import page
 from rxapp.states.interactions.take import TakeState
 
 
@@ -32,6 +34,7 @@ def _progress() -> rx.Component:
     )
 
 
+@page(route=routes.TAKE, on_load=TakeState.load)
 def take_page() -> rx.Component:
     """Welcome, questions, review, thank-you; or a clear page for a dead link."""
     s = TakeState

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 
 from rxapp.models.participants import Question, Questionnaire
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DEFAULT_KEY = "default"
 
 

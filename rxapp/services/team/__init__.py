@@ -3,6 +3,7 @@
 Callers import from here; each concept lives in its own module.
 """
 
+from rxapp.models.team import LIST_KINDS  # noqa: F401  (the attribute kinds kept as lists)
 from rxapp.services.team.attributes import (  # noqa: F401
     add_option,
     check_addresses,
