@@ -38,7 +38,7 @@ MAILBOX = "/mailbox"
 API_SESSION_CLAIM = "/api/session/claim"
 API_SESSION_END = "/api/session/end"
 API_HEALTH = "/api/health"
-API_AGENDA_ICS = "/api/agenda/{token}/meetings/{meeting_id}.ics"
+API_AGENDA_ICS = "/api/agenda/{token}/meetings/{meeting_id:int}.ics"
 API_AGENDA_FEED = "/api/agenda/{token}/feed.ics"
 API_EXPORT_RESULTS_CSV = "/api/export/results.csv"
 API_EXPORT_RESULTS_XLSX = "/api/export/results.xlsx"
@@ -102,7 +102,7 @@ def agenda_url(token: str) -> str:
 
 def agenda_ics_path(token: str, meeting_id: int) -> str:
     """Backend path of one meeting's .ics for the agenda's owner."""
-    return API_AGENDA_ICS.format(token=token, meeting_id=meeting_id)
+    return f"/api/agenda/{token}/meetings/{meeting_id}.ics"
 
 
 def agenda_feed_url(token: str) -> str:

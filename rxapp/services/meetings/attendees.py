@@ -271,3 +271,27 @@ def filter_options(session: Session, *, event: Event, partner: Partner) -> dict[
         ).all()
         options[field] = [str(v) for v in values]
     return options
+
+
+ORGANIZER_COLUMNS = ("last_name", "first_name", "email", "company", "country",
+                     "registration_status", "has_account", "language")
+
+
+def list_for_organizer(session: Session, *, organization_id: int, event_id: object,
+                       query: str = "", page: int = 1,
+                       page_size: int = PAGE_SIZE) -> AttendeePage:
+    """One page of an event's attendees for its organizer, by last-name prefix."""
+    event = get_event(session, organization_id=organization_id, event_id=event_id)
+    conditions = [Attendee.event_id == event.id]
+    prefix = (query or "").strip().lower()
+    if prefix:
+        conditions.append(col(Attendee.last_name_lower).like(
+            prefix.replace("%", "").replace("_", "") + "%"))
+    total = session.exec(select(func.count()).select_from(Attendee).where(*conditions)).one()
+    rows = session.exec(select(Attendee).where(*conditions)
+                        .order_by(col(Attendee.last_name_lower), col(Attendee.id))
+                        .offset((max(1, page) - 1) * page_size).limit(page_size)).all()
+    return AttendeePage(
+        rows=[AttendeeRow(id=a.id or 0, values={c: _value(a, c) for c in ORGANIZER_COLUMNS})
+              for a in rows],
+        total=int(total), page=page, page_size=page_size)

@@ -22,7 +22,12 @@ from rxapp.services.common.attachments import Attachment
 from rxapp.services.common.outbox import DuplicateMessage, schedule_message
 from rxapp.services.meetings.attendees import agenda_link
 from rxapp.services.meetings.ics import IcsMeeting, meeting_ics
-from rxapp.services.meetings.templates import get_template, placeholder_values, render_text
+from rxapp.services.meetings.templates import (
+    get_template,
+    placeholder_values,
+    render_text,
+    sample_values,
+)
 from rxapp.services.meetings.views import MeetingInfo, meeting_info
 
 KIND_ACCEPTED = "meeting_accepted"
@@ -166,3 +171,24 @@ def meeting_mail_attachments(session: Session, message: OutboxMessage,
     else:
         return []
     return [Attachment(filename="meeting.ics", mime="text/calendar", content=data)]
+
+
+KIND_TEST = "meeting_template_test"
+
+
+def schedule_template_test(session: Session, *, organization_id: int, event_id: object,
+                           language: str, subject: str, body: str, recipient: str,
+                           recipient_name: str, now: datetime) -> None:
+    """Queue the edited template, filled with sample values, to the organizer themself."""
+    from rxapp.services.meetings.events import get_event
+
+    event = get_event(session, organization_id=organization_id, event_id=event_id)
+    values = sample_values(language)
+    out_subject, out_body = render_text(subject, body, values)
+    schedule_message(
+        session, organization_id=organization_id, recipient=recipient,
+        recipient_name=recipient_name, kind=KIND_TEST, template=KIND_ACCEPTED,
+        language=language, context={"custom_subject": out_subject, "custom_body": out_body,
+                                    "agenda_link": values["agenda_link"]},
+        due_at=now, idempotency_key=f"meeting-test:{event.id}:{language}:{now.isoformat()}",
+        now=now)

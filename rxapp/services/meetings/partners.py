@@ -238,3 +238,10 @@ def list_partners(session: Session, *, organization_id: int, event_id: object) -
                    products=tuple(products.get(p.id or 0, [])))
         for p in partners
     ]
+
+
+def list_partner_users(session: Session, *, organization_id: int) -> list[tuple[int, str]]:
+    """The organization's partner users as (id, email), to pick sales contacts from."""
+    return [(u.id or 0, u.email) for u in session.exec(
+        select(User).where(User.organization_id == organization_id,
+                           User.role == Role.PARTNER.value).order_by(col(User.email))).all()]

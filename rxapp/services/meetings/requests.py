@@ -269,6 +269,11 @@ def lapse_due(session: Session, *, now: datetime, event_id: int | None = None) -
 # --- the same actions, scoped to who acts ------------------------------------------
 
 
+def own_partner_meeting(session: Session, scope: PartnerScope, meeting_id: object) -> Meeting:
+    """A meeting of the scope's partner (else NotAllowed)."""
+    return own_meeting(session, scope, meeting_id)
+
+
 def partner_confirm(session: Session, scope: PartnerScope, *, meeting_id: object,
                     now: datetime) -> Meeting:
     """A partner user confirms an attendee's proposal to its own partner."""

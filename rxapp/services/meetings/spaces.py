@@ -178,3 +178,10 @@ def set_availability(
         session.delete(row)
         session.flush()
     return available
+
+
+def partner_contacts(session: Session, *, partner_id: int) -> list[tuple[int, str]]:
+    """A partner's sales contacts as (user id, email)."""
+    ids = contact_user_ids(session, partner_id=partner_id)
+    users = session.exec(select(User).where(col(User.id).in_(ids))).all()
+    return sorted(((u.id or 0, u.email) for u in users), key=lambda x: x[1])
