@@ -85,8 +85,9 @@ def end_session_url(api_origin: str, *, next_url: str) -> str:
 
 
 def event_path(event_id: int, section: str = "") -> str:
-    """Path of an event's organizer page; ``section`` is slots, partners, rules, email or
-    attendees (empty: the configuration page).
+    """Path of an event's organizer page.
+
+    ``section`` is slots, partners, rules, email or attendees; empty for the configuration.
     """
     return f"/events/{event_id}" + (f"/{section}" if section else "")
 
