@@ -122,3 +122,8 @@ def interaction_qr_path(interaction_id):  # noqa: ANN001, ANN201 - str or rx.Var
 def interaction_report_path(interaction_id):  # noqa: ANN001, ANN201 - str or rx.Var
     """Path of a completed interaction's PDF report."""
     return "/api/interactions/" + interaction_id + "/report.pdf"
+
+
+def event_section_path(event_id, section: str = ""):  # noqa: ANN001, ANN201 - str or rx.Var
+    """Path of an event's organizer page for a str or a Reflex Var id."""
+    return "/events/" + event_id + (f"/{section}" if section else "")
