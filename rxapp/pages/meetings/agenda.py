@@ -64,18 +64,22 @@ def _api_url(path: rx.Var) -> rx.Var:
 def _offer(offer: rx.Var) -> rx.Component:
     s = AgendaState
     slots = offer["slots"].to(list[dict[str, str]])
-    return rx.box(
+    return rx.form(
         rx.vstack(
             rx.hstack(rx.text(offer["partner"], weight="bold"), rx.badge(offer["type"]),
                       rx.text(offer["name"], size="2", color_scheme="gray"), wrap="wrap",
                       align="center"),
-            rx.hstack(rx.foreach(slots, lambda sl: rx.button(
-                sl["label"], size="2",
-                variant=rx.cond((s.propose_space == offer["space"])
-                                & (s.propose_slot == sl["id"]), "solid", "outline"),
-                on_click=s.pick_offer(offer["space"], sl["id"]))), wrap="wrap", spacing="2"),
+            rx.el.input(type="hidden", name="space", value=offer["space"]),
+            rx.el.select(rx.foreach(slots, lambda sl: rx.el.option(sl["label"],
+                                                                   value=sl["id"])),
+                         name="slot", aria_label=tr("meetings.field.slot"),
+                         style={"padding": "8px", "border_radius": "6px", "width": "100%",
+                                "font_size": "16px"}),
+            rx.button(tr("meetings.propose"), type="submit", size="3", width="100%",
+                      variant="soft", class_name="propose-button"),
             spacing="2", width="100%",
         ),
+        on_submit=s.propose, reset_on_submit=False,
         border="1px solid var(--gray-a5)", border_radius="8px", padding="12px", width="100%",
     )
 
@@ -106,17 +110,9 @@ def agenda_page() -> rx.Component:
                 rx.heading(tr("meetings.agenda_propose"), as_="h2", size="4"),
                 rx.cond(s.offers.length() == 0, rx.text(tr("meetings.agenda_no_offers"),
                                                         size="2", color_scheme="gray")),
-                rx.foreach(s.offers, _offer),
-                rx.cond(s.propose_slot != "", rx.form(
-                    rx.vstack(
-                        rx.text_area(name="message", placeholder=tr("meetings.field.message"),
-                                     width="100%", rows="2"),
-                        rx.button(tr("meetings.send_request"), type="submit", size="3",
-                                  width="100%"),
-                        width="100%", spacing="2"),
-                    on_submit=s.propose)),
                 rx.cond(s.propose_error != "", rx.callout(tr(s.propose_error),
                                                           color_scheme="red", role="alert")),
+                rx.foreach(s.offers, _offer),
                 rx.cond(s.history.length() > 0, rx.fragment(
                     rx.heading(tr("meetings.agenda_history"), as_="h2", size="4"),
                     rx.foreach(s.history, lambda r: _meeting(r, rx.fragment())))),

@@ -70,7 +70,7 @@ def _attendee_card(row: rx.Var) -> rx.Component:
                 rx.foreach(s.columns, lambda c: rx.vstack(
                     rx.text(tr("meetings.field." + c.to(str)), size="1", color_scheme="gray"),
                     rx.text(row[c], size="2"),
-                    spacing="0", min_width="90px")),
+                    spacing="0", min_width="120px")),
                 wrap="wrap", spacing="4", flex="1", min_width="0",
             ),
             rx.button(tr("meetings.request"), size="2", on_click=s.open_request(row["id"]),
@@ -91,6 +91,7 @@ def _request_dialog() -> rx.Component:
                     rx.text(tr("meetings.field.space"), size="2", weight="medium"),
                     rx.el.select(rx.foreach(s.space_options, lambda o: rx.el.option(
                         o["name"], value=o["id"])), value=s.req_space, on_change=s.pick_space,
+                        name="req_space",
                         id="req-space", style=_SELECT),
                     rx.text(tr("meetings.field.slot"), size="2", weight="medium"),
                     rx.cond(s.req_slots.length() == 0,
@@ -98,6 +99,7 @@ def _request_dialog() -> rx.Component:
                                     size="2")),
                     rx.el.select(rx.foreach(s.req_slots, lambda o: rx.el.option(
                         o["label"], value=o["id"])), value=s.req_slot, on_change=s.pick_slot,
+                        name="req_slot",
                         id="req-slot", style=_SELECT),
                     rx.text_area(name="message", placeholder=tr("meetings.field.message"),
                                  rows="3", width="100%"),

@@ -34,8 +34,6 @@ class AgendaState(AppState):
     reason_action: str = ""
     reason_meeting: int = 0
     reason_error: str = ""
-    propose_space: str = ""
-    propose_slot: str = ""
     propose_error: str = ""
 
     def _token(self) -> str:
@@ -83,7 +81,7 @@ class AgendaState(AppState):
         """Open the agenda of the link's attendee, in their language."""
         self.status = "loading"
         self.reason_open = False
-        self.propose_space = self.propose_slot = self.propose_error = ""
+        self.propose_error = ""
         self._read()
 
     @rx.event
@@ -135,26 +133,18 @@ class AgendaState(AppState):
         return rx.toast.success(self._tr("meetings.saved"))
 
     @rx.event
-    def pick_offer(self, space_id: str, slot_id: str) -> None:
-        """Choose a partner space and one of its free slots to propose."""
-        self.propose_space, self.propose_slot = text_arg(space_id, 12), text_arg(slot_id, 12)
-        self.propose_error = ""
-
-    @rx.event
     def propose(self, form: dict):  # noqa: ANN201
-        """Propose the chosen slot to the partner; its contact confirms or declines."""
+        """Propose a partner space's slot (from its card); its contact confirms or declines."""
         try:
             with session_scope() as session:
                 attendee = self._attendee(session)
                 if attendee is None:
                     raise NotAllowed()
-                requests.propose_meeting(session, attendee, space_id=int_arg(self.propose_space),
-                                         slot_id=int_arg(self.propose_slot),
-                                         message=text_arg(form.get("message"), 1000),
-                                         now=clock.now())
+                requests.propose_meeting(session, attendee, space_id=int_arg(form.get("space")),
+                                         slot_id=int_arg(form.get("slot")), now=clock.now())
         except (DomainError, NotAllowed) as err:
             self.propose_error = err.code
             return None
-        self.propose_space = self.propose_slot = ""
+        self.propose_error = ""
         self._read()
         return rx.toast.success(self._tr("meetings.request_sent"))

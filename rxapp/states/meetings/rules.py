@@ -18,9 +18,14 @@ def _condition(form: dict, prefix: str) -> list[dict]:
              "values": text_arg(form.get(f"{prefix}_values"), 500)}]
 
 
-def _describe(conditions: tuple[dict, ...]) -> str:
-    return " · ".join(f"{c['field']} {c['op']} {', '.join(c['values'])}".strip()
-                      for c in conditions)
+def _describe(conditions: tuple[dict, ...], tr) -> str:  # noqa: ANN001
+    """Conditions in words of the UI language, e.g. "Type is one of Gold, Platinum"."""
+    words = []
+    for c in conditions:
+        key = f"meetings.field.{c['field']}"
+        field = tr(key) if tr(key) != key else c["field"]
+        words.append(f"{field} {tr('meetings.op.' + c['op'])} {', '.join(c['values'])}".strip())
+    return " · ".join(words)
 
 
 class RulesState(MeetingsState):
@@ -41,8 +46,8 @@ class RulesState(MeetingsState):
             rules = matching.preview_rules(session, organization_id=principal.organization_id,
                                            event_id=eid)
         self.rows = [{"id": str(r.id), "position": str(i + 1), "name": r.name,
-                      "partner": _describe(r.partner_conditions),
-                      "attendee": _describe(r.attendee_conditions),
+                      "partner": _describe(r.partner_conditions, self._tr),
+                      "attendee": _describe(r.attendee_conditions, self._tr),
                       "partners": str(r.partners), "attendees": str(r.attendees)}
                      for i, r in enumerate(rules)]
 
