@@ -91,7 +91,7 @@ def test_issue_10_organizer_partner_participant(page: Page, browser: Browser, ph
     page.locator("#partner-name").fill("E2E Gold")
     _select(page, "#partner-type", "Gold")
     page.get_by_role("button", name="Add", exact=True).first.click()
-    card = page.locator(".rt-Card").filter(has_text="E2E Gold")
+    card = page.locator(".partner-card").filter(has_text="E2E Gold")
     expect(card).to_be_visible()
     card.get_by_role("combobox").first.click()
     page.get_by_role("option", name=DEMO["partner"].email).click()

@@ -49,7 +49,7 @@ def _partner_card(row: rx.Var) -> rx.Component:
             ),
             spacing="2", width="100%",
         ),
-        width="100%",
+        width="100%", class_name="partner-card",
     )
 
 
