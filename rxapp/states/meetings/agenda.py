@@ -4,7 +4,10 @@ The token in the address is the only credential; it is read from the address on 
 event and never copied into state. Only the token's own attendee is ever loaded.
 """
 
+from datetime import datetime
+
 import reflex as rx
+from babel.dates import format_date
 
 from rxapp import clock, routes
 from rxapp.db import session_scope
@@ -15,6 +18,12 @@ from rxapp.services.meetings import requests, views
 from rxapp.services.meetings.attendees import attendee_by_token
 from rxapp.states.base import AppState
 from rxapp.states.meetings.base import int_arg, text_arg
+
+
+def _when(start: datetime, end: datetime, language: str) -> str:
+    """"mar. 15 déc. 09:30–10:00" in the reader's language, in the event's zone."""
+    day = format_date(start.date(), format="EEE d MMM", locale=language)
+    return f"{day} {start:%H:%M}–{end:%H:%M}"
 
 
 class AgendaState(AppState):
@@ -59,10 +68,11 @@ class AgendaState(AppState):
         if self.lang not in LANGUAGES or self.status == "loading":
             self.lang = language
         self.event_name, self.timezone = event.name, event.timezone
+        ui_lang = self.lang if self.lang in LANGUAGES else "en"
         token = self._token()
         self.feed_url = routes.agenda_feed_url(token)
         rows = [{"id": str(i.id), "partner": i.partner_name, "space": i.space_name,
-                 "when": f"{i.starts_at:%a %d %b %H:%M}–{i.ends_at:%H:%M}",
+                 "when": _when(i.starts_at, i.ends_at, ui_lang),
                  "status": i.status, "message": i.message, "reason": i.reason,
                  "ics": routes.agenda_ics_path(token, i.id),
                  "answer": "yes" if views.can_answer(i, Proposer.ATTENDEE) else "no"}
