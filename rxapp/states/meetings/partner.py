@@ -94,7 +94,7 @@ class PartnerListState(PartnerBase):
         """How many pages the matches fill."""
         return max(1, -(-self.total // PAGE))
 
-    def _read(self) -> None:
+    def _read(self, *, options: bool = False) -> None:
         found = self._partner()
         if found is None:
             self.no_partner, self.rows, self.total = True, [], 0
@@ -105,8 +105,11 @@ class PartnerListState(PartnerBase):
             page = attendees.list_for_partner(session, partner=partner, event=event,
                                               query=self.query, filters=self.filters,
                                               page=self.page, page_size=PAGE)
-            self.filter_options = attendees.filter_options(session, event=event,
-                                                           partner=partner)
+            if options:
+                # The filters' values change only with the attendee list: read them on
+                # opening the page, not on every keystroke of the search.
+                self.filter_options = attendees.filter_options(session, event=event,
+                                                               partner=partner)
         self.no_partner = False
         self.columns = list(event.columns)
         self.filter_fields = list(event.filter_fields)
@@ -118,7 +121,7 @@ class PartnerListState(PartnerBase):
     def load(self) -> None:
         """Open the list on its first page."""
         self.page, self.req_open = 1, False
-        self._read()
+        self._read(options=True)
 
     @rx.event
     def search(self, value: str) -> None:
