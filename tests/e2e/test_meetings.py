@@ -7,9 +7,13 @@ an .ics whose local time is right; the ledger shows one used; a late cancellatio
 refused with the reason shown.
 """
 
+import base64
+import hashlib
+import hmac
 import re
 from datetime import date, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
 import icalendar
 from playwright.sync_api import Browser, Page, expect
@@ -17,7 +21,7 @@ from sqlmodel import Session, select
 
 from rxapp import db
 from rxapp.models.meetings import Attendee
-from rxapp.services.meetings.attendees import agenda_token
+from rxapp.services.meetings.attendees import TOKEN_PURPOSE
 from tests.e2e.helpers import DEMO, open_page, sign_in, sign_in_as
 
 CSV = (
@@ -42,6 +46,14 @@ def _add_rule(page: Page, partner_types: str, *attendee: tuple[str, str, str]) -
         _select(page, f"#rule-a{i}_op", op)
         page.locator(f"#rule-a{i}-values").fill(values)
     page.locator("#add-rule").click()
+
+
+def _agenda_token(live_app, salt: str) -> str:
+    """The link token as the app under test builds it, from its own data folder's secret."""
+    secret = (Path(live_app.database_url.removeprefix("sqlite:///")).parent / "data"
+              / "secret").read_text(encoding="utf-8").strip().encode()
+    digest = hmac.new(secret, f"{TOKEN_PURPOSE}:{salt}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def _ics(message: EmailMessage) -> icalendar.Calendar:
@@ -138,7 +150,7 @@ def test_issue_10_organizer_partner_participant(page: Page, browser: Browser, ph
     # --- the participant accepts on a phone ------------------------------------------
     with Session(db.get_engine(live_app.database_url)) as s:
         alma = s.exec(select(Attendee).where(Attendee.email == "alma.vip@e2e.example")).one()
-        token = agenda_token(alma)
+        token = _agenda_token(live_app, alma.agenda_salt)
     open_page(phone, f"/agenda/{token}")
     expect(phone.get_by_role("heading", name="Bonjour Alma, vos rendez-vous")).to_be_visible()
     phone.locator(".accept-button").click()
