@@ -160,3 +160,12 @@ def test_agenda_link_acts_only_on_its_own_meetings(session, world):
     other.load()
     other.accept(str(w.theirs_id))
     assert _status(session, w.theirs_id) == "confirmed"
+
+
+def test_partner_opens_its_own_meeting_with_its_status_log(session, world):
+    w = world
+    cal = _as(session, w, PartnerCalendarState, path="/partner/calendar")
+    cal.load()
+    cal.open_meeting(str(w.mine_id))
+    assert cal.detail_open and cal.detail["who"] == "Vip Personvip"
+    assert [r["event"] for r in cal.detail_log] == ["requested"]

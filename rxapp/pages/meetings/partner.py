@@ -4,6 +4,7 @@ import reflex as rx
 
 from rxapp import routes
 from rxapp.components.shell import app_shell, tr
+from rxapp.components.status_log import status_log
 from rxapp.pages.meetings.common import fill, partner_tabs, reason_dialog, status_badge
 from rxapp.pages.registry import page
 from rxapp.states.base import AppState
@@ -296,6 +297,8 @@ def partner_calendar_page() -> rx.Component:
                     rx.text(s.detail.get("when", ""), " · ", s.detail.get("space", "")),
                     rx.text(tr("meetings.status." + s.detail.get("status", "").to(str))),
                     rx.text(s.detail.get("message", ""), font_style="italic", size="2"),
+                    status_log(s.detail_log, label=lambda e: tr("meetings.log." + e.to(str)),
+                               empty=tr("meetings.log.empty")),
                     rx.hstack(rx.link(rx.button(tr("meetings.tab.meetings"), variant="soft"),
                                       href=routes.PARTNER_MEETINGS),
                               rx.dialog.close(rx.button(tr("common.close"))),

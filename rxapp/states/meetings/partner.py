@@ -12,6 +12,7 @@ from rxapp import clock
 from rxapp.db import session_scope
 from rxapp.models.meetings import Event, Partner, Proposer
 from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.status_log import get_status_log
 from rxapp.services.meetings import attendees, quotas, requests, spaces, views
 from rxapp.services.meetings.access import PartnerScope
 from rxapp.states.meetings.base import MeetingsState, int_arg, text_arg
@@ -319,6 +320,7 @@ class PartnerCalendarState(PartnerBase):
     unopened: int = 0
     confirmed: int = 0
     detail: dict[str, str] = {}
+    detail_log: list[dict[str, str]] = []
     detail_open: bool = False
     contacts: list[dict[str, str]] = []
 
@@ -379,11 +381,15 @@ class PartnerCalendarState(PartnerBase):
             with session_scope() as session:
                 meeting = requests.own_partner_meeting(session, found[1], int_arg(meeting_id))
                 info = views.meeting_info(session, meeting.id)
+                log = get_status_log(session, organization_id=meeting.organization_id,
+                                     entity_type=requests.ENTITY, entity_id=meeting.id)
         except (DomainError, NotAllowed) as err:
             return self._error(err)
         self.detail = {"who": info.attendee_name, "company": info.attendee_company,
                        "when": _when(info), "space": info.space_name, "status": info.status,
                        "message": info.message}
+        self.detail_log = [{"event": r.event, "at": f"{r.at:%Y-%m-%d %H:%M} UTC",
+                            "detail": r.detail} for r in log]
         self.detail_open = True
         return None
 
