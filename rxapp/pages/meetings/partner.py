@@ -66,17 +66,20 @@ def _filter(field: rx.Var) -> rx.Component:
 def _attendee_card(row: rx.Var) -> rx.Component:
     s = PartnerListState
     return rx.card(
-        rx.hstack(
-            rx.hstack(
+        rx.flex(
+            rx.grid(
                 rx.foreach(s.columns, lambda c: rx.vstack(
                     rx.text(tr("meetings.field." + c.to(str)), size="1", color_scheme="gray"),
                     rx.text(row[c], size="2"),
-                    spacing="0", min_width="120px")),
-                wrap="wrap", spacing="4", flex="1", min_width="0",
+                    spacing="0", min_width="0")),
+                columns=rx.breakpoints(initial="2", sm="3", md="5"), spacing="3", flex="1",
+                width="100%",
             ),
             rx.button(tr("meetings.request"), size="2", on_click=s.open_request(row["id"]),
-                      disabled=s.space_options.length() == 0, class_name="request-button"),
-            wrap="wrap", align="center", width="100%",
+                      disabled=s.space_options.length() == 0, class_name="request-button",
+                      width=rx.breakpoints(initial="100%", md="auto")),
+            direction=rx.breakpoints(initial="column", md="row"), gap="3", align="center",
+            width="100%",
         ),
         size="1", width="100%", class_name="attendee-row",
     )
