@@ -35,6 +35,7 @@ class StatusKind(StrEnum):
     CANCELLED = "cancelled"  # a queued email (or a meeting) was cancelled; detail says why
     REQUESTED = "requested"  # a meeting was requested by one side
     DECLINED = "declined"  # a meeting request was declined; detail says why
+    RESCHEDULED = "rescheduled"  # a meeting moved to another slot; detail says why
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -359,3 +359,38 @@ def test_demo_seed_lands_partner_user_in_its_space(session):
     assert {"requested", "confirmed", "declined", "cancelled", "lapsed"} <= set(counts)
     assert views.partner_calendar(session, scope, now=NOW).spaces
     assert not seed_meetings_demo(session, organization_id=user.organization_id, now=NOW)
+
+
+def test_r_plus_9_reschedule_moves_with_reason_window_and_new_ics(session, world):
+    w = world
+    meeting = _request(session, w)
+    requests.attendee_confirm(session, w.attendees["vip"], meeting_id=meeting.id, now=NOW)
+    session.commit()
+    scope = w.scope(session, "P0")
+    with pytest.raises(DomainError) as err:
+        requests.partner_reschedule(session, scope, meeting_id=meeting.id,
+                                    slot_id=w.slots[3].id, reason="", now=NOW)
+    assert err.value.code == "meetings.reason_required"
+    late = w.slots[0].starts_at - timedelta(hours=1)
+    with pytest.raises(DomainError) as err:
+        requests.partner_reschedule(session, scope, meeting_id=meeting.id,
+                                    slot_id=w.slots[3].id, reason="Moved", now=late)
+    assert err.value.code == "meetings.cancel_window_passed"
+    other = w.scope(session, "P1")
+    with pytest.raises(NotAllowed):
+        requests.partner_reschedule(session, other, meeting_id=meeting.id,
+                                    slot_id=w.slots[3].id, reason="Moved", now=NOW)
+    later = NOW + timedelta(minutes=5)
+    requests.partner_reschedule(session, scope, meeting_id=meeting.id, slot_id=w.slots[3].id,
+                                reason="Stand moved", now=later)
+    session.commit()
+    assert session.get(Meeting, meeting.id).slot_id == w.slots[3].id
+    sent = session.exec(select(OutboxMessage).where(
+        OutboxMessage.kind == mail.KIND_ACCEPTED).order_by(OutboxMessage.id)).all()
+    assert len(sent) == 2
+    first, second = (icalendar.Calendar.from_ical(
+        mail.meeting_mail_attachments(session, m, later)[0].content) for m in sent)
+    ev1, ev2 = next(iter(first.walk("VEVENT"))), next(iter(second.walk("VEVENT")))
+    assert str(ev1["uid"]) == str(ev2["uid"])
+    start = ev2.decoded("dtstart")
+    assert int(ev2["sequence"]) > 0 and (start.hour, start.minute) == (10, 30)

@@ -169,3 +169,18 @@ def test_partner_opens_its_own_meeting_with_its_status_log(session, world):
     cal.open_meeting(str(w.mine_id))
     assert cal.detail_open and cal.detail["who"] == "Vip Personvip"
     assert [r["event"] for r in cal.detail_log] == ["requested"]
+
+
+def test_partner_moves_only_its_own_meeting(session, world):
+    w = world
+    state = _as(session, w, PartnerMeetingsState)
+    state.load()
+    state.ask_reason("reschedule", str(w.theirs_id))
+    assert state.reason_open is False and state.reason_slots == []
+    state.ask_reason("reschedule", str(w.mine_id))
+    assert state.reason_open and state.reason_slots
+    target = state.reason_slots[-1]["id"]
+    state.submit_reason({"reason": "Our stand moved", "slot": target})
+    assert state.reason_open is False, state.reason_error
+    session.expire_all()
+    assert str(session.get(Meeting, w.mine_id).slot_id) == target

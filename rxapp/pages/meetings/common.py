@@ -86,13 +86,15 @@ def status_badge(status: rx.Var) -> rx.Component:
     )
 
 
-def reason_dialog(state, title_key: str) -> rx.Component:  # noqa: ANN001
-    """Ask a reason before declining or cancelling; refusals show inside (R-PLUS-9)."""
+def reason_dialog(state, title_key: str,  # noqa: ANN001
+                  extra: rx.Component | None = None) -> rx.Component:
+    """Ask a reason before declining, cancelling or moving; refusals show inside (R-PLUS-9)."""
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(tr(title_key)),
             rx.form(
                 rx.vstack(
+                    extra if extra is not None else rx.fragment(),
                     rx.text_area(name="reason", placeholder=tr("meetings.reason_hint"),
                                  id="reason", width="100%", rows="3"),
                     rx.cond(state.reason_error != "",

@@ -183,6 +183,9 @@ def _meeting_card(row: rx.Var) -> rx.Component:
                               color_scheme="red", on_click=s.ask_reason("decline", row["id"])),
                 )),
                 rx.cond(row["cancel"] == "yes",
+                        rx.button(tr("meetings.reschedule"), size="2", variant="soft",
+                                  on_click=s.ask_reason("reschedule", row["id"]))),
+                rx.cond(row["cancel"] == "yes",
                         rx.button(tr("meetings.cancel"), size="2", variant="ghost",
                                   color_scheme="red", on_click=s.ask_reason("cancel", row["id"]),
                                   class_name="cancel-button")),
@@ -215,7 +218,18 @@ def partner_meetings_page() -> rx.Component:
         rx.text(fill("meetings.ledger_line", used=s.quota_used, pending=s.quota_pending,
                      left=s.quota_left), size="2", id="ledger-line", margin_bottom="8px"),
         rx.foreach(s.groups, _group),
-        reason_dialog(s, "meetings.reason_title"),
+        reason_dialog(s, "meetings.reason_title", extra=rx.cond(
+            s.reason_action == "reschedule",
+            rx.vstack(
+                rx.text(tr("meetings.new_slot"), size="2", weight="medium"),
+                rx.cond(s.reason_slots.length() == 0,
+                        rx.text(tr("meetings.no_free_slots"), color_scheme="amber", size="2")),
+                rx.el.select(rx.foreach(s.reason_slots, lambda o: rx.el.option(
+                    o["label"], value=o["id"])), name="slot", id="reschedule-slot",
+                    style=_SELECT),
+                spacing="1", width="100%",
+            ),
+        )),
     )
 
 

@@ -45,7 +45,7 @@ def _vevent(m: IcsMeeting, stamp: datetime) -> Event:
     ev.add("summary", m.summary)
     ev.add("location", m.location)
     ev.add("description", m.description)
-    ev.add("sequence", m.sequence + (1 if m.cancelled else 0))
+    ev.add("sequence", m.sequence)
     ev.add("status", "CANCELLED" if m.cancelled else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{m.organizer_email}")
     organizer.params["cn"] = vText("Beckon")

@@ -59,7 +59,7 @@ def schedule_accepted(session: Session, meeting: Meeting, *, now: datetime) -> N
             session, organization_id=meeting.organization_id, recipient=attendee.email,
             recipient_name=f"{attendee.first_name} {attendee.last_name}", kind=KIND_ACCEPTED,
             language=attendee.language, context={"meeting_id": meeting.id}, due_at=now,
-            idempotency_key=f"meeting:{meeting.id}:accepted", entity_type=ENTITY,
+            idempotency_key=f"meeting:{meeting.id}:accepted:{meeting.slot_id}", entity_type=ENTITY,
             entity_id=meeting.id, now=now,
         )
 
@@ -68,13 +68,14 @@ def schedule_notice(session: Session, meeting: Meeting, *, notice: str, now: dat
                     send_ics_cancel: bool = False) -> None:
     """Tell the side that did not act that a meeting was declined, cancelled or lapsed.
 
-    A lapsed or declined request is told to its proposer; a cancellation to both sides
+    A lapsed or declined request is told to its proposer, a moved one to the attendee too;
+    a cancellation to both sides
     (the canceller's copy is their receipt, and the attendee's carries METHOD:CANCEL).
     """
     attendee = session.get(Attendee, meeting.attendee_id)
     if attendee is None:
         return
-    to_attendee = notice == "cancelled" or meeting.proposed_by == "attendee"
+    to_attendee = notice in ("cancelled", "rescheduled") or meeting.proposed_by == "attendee"
     to_partner = notice == "cancelled" or meeting.proposed_by == "partner"
     recipients: list[tuple[str, str, str, bool]] = []
     if to_attendee:
@@ -90,7 +91,8 @@ def schedule_notice(session: Session, meeting: Meeting, *, notice: str, now: dat
                 recipient_name=name, kind=KIND_NOTICE, language=lang,
                 context={"meeting_id": meeting.id, "notice": notice, "for_attendee": is_attendee,
                          "ics_cancel": bool(send_ics_cancel and is_attendee)},
-                due_at=now, idempotency_key=f"meeting:{meeting.id}:{notice}:{email}",
+                due_at=now,
+                idempotency_key=f"meeting:{meeting.id}:{notice}:{meeting.slot_id}:{email}",
                 entity_type=ENTITY, entity_id=meeting.id, now=now,
             )
 
@@ -122,6 +124,7 @@ def ics_of(info: MeetingInfo, *, cancelled: bool = False) -> IcsMeeting:
         timezone=info.timezone, summary=f"{info.partner_name} – {info.event_name}",
         location=", ".join(p for p in (info.space_name, info.venue) if p),
         description=info.message, attendee_email=info.attendee_email, cancelled=cancelled,
+        sequence=info.sequence,
     )
 
 

@@ -252,6 +252,59 @@ def cancel(session: Session, meeting: Meeting, *, by: Proposer, reason: str,
     return meeting
 
 
+def reschedule(session: Session, meeting: Meeting, *, by: Proposer, slot_id: object,
+               reason: str, now: datetime) -> Meeting:
+    """Move a pending or confirmed meeting to another open slot of its space (R-PLUS-9).
+
+    Refused later than the cancel window before the current slot, without a reason, or
+    into a slot that is taken; a confirmed meeting stays confirmed, the database deciding
+    between concurrent moves, and the attendee gets the new time and .ics.
+
+    Raises:
+        DomainError: As for :func:`cancel`, plus the slot checks of a new request.
+    """
+    if meeting.status not in LIVE:
+        raise DomainError("meetings.not_cancellable")
+    text = _reason(reason, required=True)
+    event = session.get(Event, meeting.event_id)
+    old = session.get(Slot, meeting.slot_id)
+    new = owned_row(session, Slot, slot_id, organization_id=meeting.organization_id)
+    if event is None or old is None or new.event_id != meeting.event_id:
+        raise NotAllowed()
+    if old.starts_at - now < timedelta(hours=event.cancel_window_hours):
+        raise DomainError("meetings.cancel_window_passed", "reason")
+    if new.starts_at <= now:
+        raise DomainError("meetings.slot_past", "slot_id")
+    if new.id == old.id:
+        raise DomainError("meetings.slot_taken", "slot_id")
+    open_ = session.exec(select(Availability.id).where(
+        Availability.space_id == meeting.space_id, Availability.slot_id == new.id)).first()
+    if open_ is None:
+        raise DomainError("meetings.slot_not_open", "slot_id")
+    if slot_is_held(session, space_id=meeting.space_id, slot_id=new.id or 0, now=now,
+                    except_id=meeting.id):
+        raise DomainError("meetings.slot_taken", "slot_id")
+    meeting_id = meeting.id
+    try:
+        session.execute(
+            update(Meeting).where(col(Meeting.id) == meeting_id)
+            .values(slot_id=new.id, updated_at=now, reason=text)
+            .execution_options(synchronize_session=False))
+        session.flush()
+    except IntegrityError as exc:
+        session.rollback()
+        raise DomainError("meetings.slot_taken", "slot_id") from exc
+    session.refresh(meeting)
+    _log(session, meeting, StatusKind.RESCHEDULED, now, f"by {by.value}: {text}")
+    from rxapp.services.meetings.mail import schedule_accepted, schedule_notice
+
+    if meeting.status == MeetingStatus.CONFIRMED.value:
+        schedule_accepted(session, meeting, now=now)
+    else:
+        schedule_notice(session, meeting, notice="rescheduled", now=now)
+    return meeting
+
+
 def lapse_due(session: Session, *, now: datetime, event_id: int | None = None) -> int:
     """Lapse every request whose hold time has passed (with its notice); returns how many."""
     query = select(Meeting).where(Meeting.status == MeetingStatus.REQUESTED.value,
@@ -292,6 +345,13 @@ def partner_cancel(session: Session, scope: PartnerScope, *, meeting_id: object,
     """A partner user cancels one of its own partner's meetings."""
     return cancel(session, own_meeting(session, scope, meeting_id), by=Proposer.PARTNER,
                   reason=reason, now=now)
+
+
+def partner_reschedule(session: Session, scope: PartnerScope, *, meeting_id: object,
+                       slot_id: object, reason: str, now: datetime) -> Meeting:
+    """A partner user moves one of its own partner's meetings to another open slot."""
+    return reschedule(session, own_meeting(session, scope, meeting_id), by=Proposer.PARTNER,
+                      slot_id=slot_id, reason=reason, now=now)
 
 
 def own_attendee_meeting(session: Session, attendee: Attendee, meeting_id: object) -> Meeting:

@@ -51,6 +51,8 @@ class MeetingInfo:
     hold_until: datetime | None
     slot_id: int
     space_id: int
+    # Grows with every change, so calendars take a moved or cancelled meeting's new .ics.
+    sequence: int = 0
 
 
 def _info(m: Meeting, a: Attendee, p: Partner, s: MeetingSpace, slot: Slot,
@@ -63,7 +65,7 @@ def _info(m: Meeting, a: Attendee, p: Partner, s: MeetingSpace, slot: Slot,
         space_name=s.name, event_name=e.name, venue=e.venue, timezone=e.timezone,
         starts_at=slot.starts_at.astimezone(zone), ends_at=slot.ends_at.astimezone(zone),
         message=m.message, reason=m.reason, hold_until=m.hold_until, slot_id=slot.id or 0,
-        space_id=s.id or 0,
+        space_id=s.id or 0, sequence=int(m.updated_at.timestamp() - m.created_at.timestamp()),
     )
 
 

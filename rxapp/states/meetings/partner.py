@@ -228,6 +228,7 @@ class PartnerMeetingsState(PartnerBase):
     reason_action: str = ""
     reason_meeting: int = 0
     reason_error: str = ""
+    reason_slots: list[dict[str, str]] = []
 
     def _read(self) -> None:
         found = self._partner()
@@ -279,10 +280,25 @@ class PartnerMeetingsState(PartnerBase):
 
     @rx.event
     def ask_reason(self, action: str, meeting_id: str) -> None:
-        """Open the reason dialog before a decline or a cancellation."""
-        if action not in ("decline", "cancel"):
+        """Open the reason dialog before a decline, a cancellation or a move."""
+        if action not in ("decline", "cancel", "reschedule"):
             return
         self.reason_action, self.reason_meeting = action, int_arg(meeting_id) or 0
+        self.reason_slots = []
+        if action == "reschedule":
+            found = self._partner()
+            if found is None:
+                return
+            try:
+                with session_scope() as session:
+                    meeting = requests.own_partner_meeting(session, found[1],
+                                                           self.reason_meeting)
+                    event = session.get(Event, meeting.event_id)
+                    free = views.free_slots(session, space_id=meeting.space_id, event=event,
+                                            now=clock.now(), attendee_id=meeting.attendee_id)
+            except (DomainError, NotAllowed):
+                return
+            self.reason_slots = [{"id": str(i), "label": label} for i, label in free]
         self.reason_error, self.reason_open = "", True
 
     @rx.event
@@ -297,12 +313,17 @@ class PartnerMeetingsState(PartnerBase):
         if found is None:
             return self._refused()
         reason = text_arg(form.get("reason"), 1000)
-        fn = requests.partner_decline if self.reason_action == "decline" else (
-            requests.partner_cancel)
         try:
             with session_scope() as session:
-                fn(session, found[1], meeting_id=self.reason_meeting, reason=reason,
-                   now=clock.now())
+                if self.reason_action == "reschedule":
+                    requests.partner_reschedule(
+                        session, found[1], meeting_id=self.reason_meeting,
+                        slot_id=int_arg(form.get("slot")), reason=reason, now=clock.now())
+                else:
+                    fn = requests.partner_decline if self.reason_action == "decline" else (
+                        requests.partner_cancel)
+                    fn(session, found[1], meeting_id=self.reason_meeting, reason=reason,
+                       now=clock.now())
         except (DomainError, NotAllowed) as err:
             self.reason_error = err.code
             return None
