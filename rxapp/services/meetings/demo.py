@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from rxapp.models.accounts import Role, User
 from rxapp.models.meetings import Availability, Event, Meeting, Slot
 from rxapp.services.accounts.passwords import hash_password
+from rxapp.services.common.outbox import cancel_messages
 from rxapp.services.common.tokens import new_token
 from rxapp.services.meetings import attendees, events, matching, partners, requests, slots, spaces
 from rxapp.services.meetings.access import PartnerScope
@@ -144,3 +145,8 @@ def _demo_meetings(session: Session, scopes: list[PartnerScope], slot_ids: list[
             meeting.hold_until = now
             requests.lapse_due(session, now=now + timedelta(seconds=1))
     session.flush()
+    # Demo meetings are history, not news: their emails are not sent (the mailbox would
+    # otherwise fill with thirty of them at the first start).
+    for meeting in made:
+        cancel_messages(session, entity_type=requests.ENTITY, entity_id=meeting.id or 0,
+                        now=now, reason="demo data")
