@@ -12,6 +12,21 @@ from rxapp.models.accounts import (
     User,
 )
 from rxapp.models.common import LANGUAGES, Language
+from rxapp.models.meetings import (
+    Attendee,
+    Availability,
+    Event,
+    MatchingRule,
+    Meeting,
+    MeetingEmailTemplate,
+    MeetingSpace,
+    MeetingStatus,
+    Partner,
+    PartnerContact,
+    PartnerProduct,
+    Product,
+    Slot,
+)
 from rxapp.models.outbox import (
     MailboxMessage,
     MessageState,
@@ -38,6 +53,19 @@ from rxapp.models.team import (
 )
 
 __all__ = [
+    "Attendee",
+    "Availability",
+    "Event",
+    "MatchingRule",
+    "Meeting",
+    "MeetingEmailTemplate",
+    "MeetingSpace",
+    "MeetingStatus",
+    "Partner",
+    "PartnerContact",
+    "PartnerProduct",
+    "Product",
+    "Slot",
     "AttributeKind",
     "AttributeOption",
     "ClassOfService",
