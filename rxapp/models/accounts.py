@@ -51,6 +51,10 @@ class Organization(SQLModel, table=True):
     max_interactions_per_participant: int = Field(default=3)
     reports_included: bool = Field(default=True)
     reminders_default: bool = Field(default=False)
+    # Send window in local minutes after midnight, in the recipient's zone (R-PLUS-1):
+    # time-of-day sends outside [start, end) move to the next start. Default 08:00-21:00.
+    send_window_start: int = Field(default=480)
+    send_window_end: int = Field(default=1260)
     created_at: datetime = created_at_field()
 
 

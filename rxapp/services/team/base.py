@@ -125,6 +125,8 @@ class CsvRow:
     attributes: dict[str, Any]
     problems: list[str] = field(default_factory=list)
     outcome: str = ""
+    language: str = ""
+    time_zone: str | None = None
 
 
 @dataclass
@@ -135,6 +137,11 @@ class CsvReport:
     ok: bool
     file_problem: str = ""
     sent: bool = False
+    # How the file was read, for the mapping step (file columns -> fields).
+    columns: list[str] = field(default_factory=list)
+    mapping: list[str] = field(default_factory=list)
+    preview: list[list[str]] = field(default_factory=list)
+    needs_mapping: bool = False
 
 
 # --- guards -----------------------------------------------------------------

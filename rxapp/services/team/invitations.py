@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from rxapp.i18n import translate
 from rxapp.models import (
+    LANGUAGES,
     InvitationState,
     Organization,
     OutboxMessage,
@@ -95,12 +96,14 @@ def invite_many(
     role: str,
     attributes: object,
     now: datetime,
+    language: str | None = None,
 ) -> list[InviteResult]:
     """Invite each new address with one role and one set of attributes (R-TEAM-2, R-TEAM-3).
 
     Each new address gets one invitation, its email (queued now) and its "expires soon"
     email (queued for a day before the end, R-PLUS-2), all in the caller's transaction.
     Members, pending invitees, duplicates and invalid addresses are reported, not invited.
+    ``language`` is the invitees' (each email is in it); None: the organization's default.
 
     Raises:
         NotAllowed: the caller is not an admin.
@@ -120,7 +123,7 @@ def invite_many(
             results.append(result)
             continue
         inv = _create_invitation(session, principal=principal, org=org, email=result.email,
-                                 role=role, attributes=clean, now=now)
+                                 role=role, attributes=clean, now=now, language=language)
         results.append(InviteResult(email=result.email, outcome=Outcome.INVITED,
                                     invitation_id=inv.id))
     logger.info("team invitations", extra={
@@ -132,11 +135,13 @@ def invite_many(
 
 def _create_invitation(
     session: Session, *, principal: Principal, org: Organization, email: str, role: str,
-    attributes: dict[str, Any], now: datetime,
+    attributes: dict[str, Any], now: datetime, language: str | None = None,
+    time_zone: str | None = None,
 ) -> TeamInvitation:
     salt = new_salt()
+    lang = language if language in LANGUAGES else org.default_language
     inv = TeamInvitation(
-        organization_id=org.id, email=email, role=role, language=org.default_language,
+        organization_id=org.id, email=email, role=role, language=lang, time_zone=time_zone,
         attributes=dict(attributes), token_hash=hash_token(derive_token(TOKEN_PURPOSE, salt)),
         link_salt=salt, invited_by=principal.user_id,
         created_at=now, expires_at=now + timedelta(days=INVITATION_DAYS),
