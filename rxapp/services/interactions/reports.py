@@ -379,31 +379,53 @@ def export_results_rows(
 
 
 def _safe_text(value: str) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    """Stop a spreadsheet from running a cell as a formula (CSV injection).
+
+    Leading spaces do not hide a formula: some spreadsheets trim them before parsing.
+    """
+    return "'" + value if value.lstrip(" ").startswith(_FORMULA_STARTS) else value
 
 
-def _csv_cell(value: Any) -> str:
+# Spreadsheets in these languages expect ";" between cells and "," in numbers.
+_COMMA_DECIMAL = ("de", "fr", "sv")
+SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t"}
+
+
+def default_separator(language: str) -> str:
+    """The CSV separator a user's spreadsheet expects: ``semicolon`` for de, fr, sv."""
+    return "semicolon" if pick_language(language) in _COMMA_DECIMAL else "comma"
+
+
+def _csv_cell(value: Any, decimal: str = ".") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return f"{value:.2f}".replace(".", decimal)
     return _safe_text(str(value))
 
 
-def results_csv(session: Session, *, organization_id: int, language: str = "en") -> bytes:
+def results_csv(
+    session: Session, *, organization_id: int, language: str = "en", separator: str = ""
+) -> bytes:
     """Return the results export as CSV: UTF-8 with BOM (Excel reads accents right).
 
-    Text cells starting with ``= + - @`` get a leading apostrophe.
+    Every cell is quoted and text cells starting with ``= + - @`` get a leading
+    apostrophe, whatever the separator. ``separator`` is ``comma``, ``semicolon`` or
+    ``tab``; empty: what the language's spreadsheets expect, with a decimal comma
+    wherever the separator is not a comma. The file imports back through the participant
+    import unchanged.
     """
     header, rows = export_results_rows(session, organization_id=organization_id, language=language)
+    separator = separator if separator in SEPARATORS else default_separator(language)
+    delimiter = SEPARATORS[separator]
+    decimal = "," if delimiter != "," and pick_language(language) in _COMMA_DECIMAL else "."
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([_csv_cell(h) for h in header])
     for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
+        writer.writerow([_csv_cell(v, decimal) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
