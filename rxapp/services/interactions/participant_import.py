@@ -82,6 +82,43 @@ def import_participants_csv(
 ) -> ImportReport:
     """Import participants from a CSV file, all or nothing.
 
+    See :func:`check_participants_csv` for the arguments; when every row is fine they
+    are all written (flushed, not committed).
+    """
+    report, clean_rows = check_participants_csv(
+        session, organization_id=organization_id, data=data, now=now, progress=progress,
+        mapping=mapping,
+    )
+    if not report.ok:
+        logger.info("participant import refused",
+                    extra={"organization_id": organization_id, "bad_rows": len(report.errors)})
+        return report
+    write_participants(session, clean_rows)
+    report.imported = len(clean_rows)
+    logger.info("participants imported",
+                extra={"organization_id": organization_id, "count": report.imported})
+    return report
+
+
+def write_participants(session: Session, clean_rows: list[dict]) -> None:
+    """Insert checked rows in batches (flushed, not committed)."""
+    batch = 5000
+    for start in range(0, len(clean_rows), batch):
+        session.execute(insert(Participant.__table__), clean_rows[start:start + batch])
+    session.flush()
+
+
+def check_participants_csv(
+    session: Session,
+    *,
+    organization_id: int,
+    data: bytes,
+    now: datetime,
+    progress: ProgressCallback | None = None,
+    mapping: list[str] | None = None,
+) -> tuple[ImportReport, list[dict]]:
+    """Check a whole participants CSV; nothing is written.
+
     Args:
         session: The caller's session; rows are flushed, not committed.
         organization_id: The organizer's organization.
@@ -93,8 +130,8 @@ def import_participants_csv(
             header name.
 
     Returns:
-        The report; ``report.needs_mapping`` asks for the mapping step, ``report.ok``
-        tells whether anything was imported.
+        The report (``report.needs_mapping`` asks for the mapping step, ``report.ok``
+        tells whether the file can be written) and the checked rows to write.
 
     """
     # Imported late: participants.py re-exports this function.
@@ -106,7 +143,7 @@ def import_participants_csv(
     except CsvFileError as exc:
         report.errors.append(RowError(line=1, field=None, code=exc.code))
         report.file_params = exc.params
-        return report
+        return report, []
     report.encoding, report.delimiter = parsed.encoding, parsed.delimiter
     report.columns = parsed.columns
     report.preview = csv_import.preview(parsed)
@@ -122,12 +159,12 @@ def import_participants_csv(
             missing = csv_import.check_mapping(mapping, FIELDS)
     except CsvFileError as exc:
         report.errors.append(RowError(line=1, field=None, code=exc.code))
-        return report
+        return report, []
     if missing:
         report.needs_mapping = True
         report.errors.append(RowError(line=1, field=",".join(missing),
                                       code="import.missing_columns"))
-        return report
+        return report, []
 
     org = session.get(Organization, organization_id)
     default_language = org.default_language if org else "en"
@@ -171,15 +208,4 @@ def import_participants_csv(
             })
         if progress and (done % step == 0 or done == total):
             progress(done, total)
-    if report.errors:
-        logger.info("participant import refused",
-                    extra={"organization_id": organization_id, "bad_rows": len(report.errors)})
-        return report
-    batch = 5000
-    for start in range(0, len(clean_rows), batch):
-        session.execute(insert(Participant.__table__), clean_rows[start:start + batch])
-    session.flush()
-    report.imported = len(clean_rows)
-    logger.info("participants imported",
-                extra={"organization_id": organization_id, "count": report.imported})
-    return report
+    return report, ([] if report.errors else clean_rows)
