@@ -15,7 +15,7 @@ import reflex as rx
 
 from rxapp import clock, routes
 from rxapp.db import session_scope
-from rxapp.i18n import catalog, pick_language, translate
+from rxapp.i18n import catalog, negotiate, plural_one, translate
 from rxapp.models import LANGUAGES, Module, Role
 from rxapp.services.accounts import auth
 
@@ -79,8 +79,13 @@ class AppState(rx.State):
 
     @rx.var
     def t(self) -> dict[str, str]:
-        """The UI catalogue of the current language."""
+        """The UI catalogue of the current language (plural entries: their other form)."""
         return catalog(self.language)
+
+    @rx.var
+    def t_one(self) -> dict[str, str]:
+        """The ``one`` form of the plural entries of the current language."""
+        return plural_one(self.language)
 
     # --- the guard --------------------------------------------------------
 
@@ -176,7 +181,7 @@ class AppState(rx.State):
         if principal is None:
             self._forget()
             if self.lang not in LANGUAGES:
-                self.lang = pick_language(self.router.headers.accept_language)
+                self.lang = negotiate(self.router.headers.accept_language)
         else:
             self._show(principal)
 

@@ -4,6 +4,7 @@ import reflex as rx
 
 from rxapp import routes
 from rxapp.components.forms import field_error, form_field
+from rxapp.components.i18n import tr_n
 from rxapp.components.shell import app_shell, page_title, tr
 from rxapp.pages.interactions.common import state_badge
 from rxapp.pages.registry import page
@@ -178,8 +179,7 @@ def participants_page() -> rx.Component:
                 id="participant-search",
             ),
             rx.spacer(),
-            rx.badge(tr("participants.remaining").to(str).replace(
-                "{count}", s.remaining.to_string()), size="2", variant="surface",
+            rx.badge(tr_n("participants.remaining", s.remaining), size="2", variant="surface",
                 id="remaining"),
             width="100%",
             wrap="wrap",
@@ -211,10 +211,7 @@ def participants_page() -> rx.Component:
                     rx.text(s.page.to_string() + " / " + s.pages.to_string(), size="2"),
                     rx.button(tr("common.next"), on_click=s.go_page(1),
                               disabled=s.page >= s.pages, variant="soft"),
-                    rx.text(rx.cond(s.total == 1, tr("participants.total_one"),
-                                    tr("participants.total").to(str).replace(
-                                        "{count}", s.total.to_string())),
-                            size="2", color_scheme="gray"),
+                    rx.text(tr_n("participants.total", s.total), size="2", color_scheme="gray"),
                     align="center", justify="center", width="100%", wrap="wrap",
                 ),
                 width="100%",

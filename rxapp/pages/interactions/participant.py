@@ -3,6 +3,7 @@
 import reflex as rx
 
 from rxapp import routes
+from rxapp.components.i18n import tr_n
 from rxapp.components.shell import app_shell, page_title, tr
 from rxapp.components.status_log import status_log
 from rxapp.pages.interactions.common import state_badge
@@ -100,7 +101,7 @@ def _panel_body() -> rx.Component:
         rx.text(s.email, size="2", color_scheme="gray"),
         _new_button(),
         _reason_box(),
-        rx.text(tr("participants.remaining").to(str).replace("{count}", s.remaining.to_string()),
+        rx.text(tr_n("participants.remaining", s.remaining),
                 size="2", color_scheme="gray"),
         rx.foreach(s.items, _item),
         spacing="3",

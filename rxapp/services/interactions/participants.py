@@ -310,9 +310,9 @@ def latest_states(session: Session, *, participant_ids: list[int]) -> dict[int, 
 
 
 # The CSV import lives beside this module; callers keep importing it from here.
+from rxapp.services.common.person_fields import zone_ok  # noqa: E402
 from rxapp.services.interactions.participant_import import (  # noqa: E402, F401
     ImportReport,
     RowError,
     import_participants_csv,
 )
-from rxapp.services.common.person_fields import zone_ok  # noqa: E402

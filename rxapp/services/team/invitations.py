@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from rxapp.i18n import translate
+from rxapp.i18n.formats import format_datetime
 from rxapp.models import (
     LANGUAGES,
     InvitationState,
@@ -24,6 +25,7 @@ from rxapp.models import (
 from rxapp.services.accounts.auth import Principal
 from rxapp.services.common import outbox
 from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.send_time import into_send_window, resolve_zone, window_of
 from rxapp.services.common.status_log import StatusRow, record_status
 from rxapp.services.common.tokens import derive_token, hash_token, new_salt
 from rxapp.services.team.attributes import check_addresses, clean_attributes, list_options
@@ -59,12 +61,13 @@ def _schedule_invitation_emails(
     inviter_name: str, now: datetime,
 ) -> None:
     # No link in the row: join_link_context rebuilds it when the email is rendered.
+    zone = resolve_zone(inv.time_zone, org.timezone)
     context = {
         "name": inv.email,
         "role": _role_label(inv.language, inv.role),
         "inviter": inviter_name,
         "organization_name": org.name,
-        "expires": inv.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "expires": format_datetime(inv.expires_at, inv.language, zone, with_zone=True),
     }
     outbox.schedule_message(
         session, organization_id=inv.organization_id, recipient=inv.email,
@@ -72,8 +75,10 @@ def _schedule_invitation_emails(
         idempotency_key=f"{ENTITY}:{inv.id}:invite", entity_type=ENTITY, entity_id=inv.id,
         now=now,
     )
-    notice_at = inv.expires_at - EXPIRY_NOTICE
-    if notice_at > now:
+    # The "expires soon" email is a time-of-day send: inside the send window, local to the
+    # invitee (R-PLUS-1), and never after the link has run out.
+    notice_at = into_send_window(inv.expires_at - EXPIRY_NOTICE, zone, window_of(org))
+    if now < notice_at < inv.expires_at:
         outbox.schedule_message(
             session, organization_id=inv.organization_id, recipient=inv.email,
             kind=KIND_EXPIRING, language=inv.language, context=context, due_at=notice_at,

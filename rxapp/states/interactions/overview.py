@@ -1,8 +1,9 @@
-"""State of the participant overview: search, paging, add, CSV import (R-INT-1, R-INT-2)."""
+"""State of the participant overview: search, paging, add (R-INT-1, R-INT-2).
 
-import asyncio
+The CSV import has its own state (participant_import.py).
+"""
+
 import logging
-import threading
 
 import reflex as rx
 
@@ -13,7 +14,7 @@ from rxapp.services import interactions
 from rxapp.services.common.errors import DomainError
 from rxapp.services.interactions import participants
 from rxapp.states.base import STAFF, AppState
-from rxapp.states.interactions.common import MAX_CSV_BYTES, PAGE_SIZE, SORTS
+from rxapp.states.interactions.common import PAGE_SIZE, SORTS
 
 logger = logging.getLogger(__name__)
 
@@ -30,12 +31,6 @@ class ParticipantsState(AppState):
     add_open: bool = False
     add_errors: dict[str, str] = {}
     add_language: str = "en"
-    importing: bool = False
-    import_done: int = 0
-    import_total: int = 0
-    import_errors: list[dict[str, str]] = []
-    import_result: str = ""
-    _upload: bytes = b""
 
     @rx.var
     def pages(self) -> int:
@@ -71,8 +66,6 @@ class ParticipantsState(AppState):
         """First page of everyone."""
         self.page = 1
         self.add_open = False
-        self.import_result = ""
-        self.import_errors = []
         self._read()
 
     @rx.event
@@ -139,70 +132,3 @@ class ParticipantsState(AppState):
         self.add_open = False
         self._read()
         return rx.toast.success(self._tr("participants.added"))
-
-    @rx.event
-    async def receive_csv(self, files: list[rx.UploadFile]):  # noqa: ANN201
-        """Take the uploaded CSV, then check and import it in the background."""
-        if self._guard() is None:
-            return rx.toast.error(self._tr("error.not_allowed"))
-        if not files:
-            return None
-        data = await files[0].read(MAX_CSV_BYTES + 1)
-        if len(data) > MAX_CSV_BYTES:
-            self.import_result = "import.too_large"
-            return None
-        self._upload = data
-        self.import_errors = []
-        self.import_result = ""
-        return ParticipantsState.run_import
-
-    @rx.event(background=True)
-    async def run_import(self):  # noqa: ANN201
-        """Check the whole file, then import all rows or none, showing progress (R-UI-2)."""
-        async with self:
-            principal = self._guard()
-            data, self._upload = self._upload, b""
-            if principal is None or not data or self.importing:
-                return
-            self.importing = True
-            self.import_done = self.import_total = 0
-        counter = {"done": 0, "total": 0}
-        lock = threading.Lock()
-
-        def progress(done: int, total: int) -> None:
-            with lock:
-                counter["done"], counter["total"] = done, total
-
-        def work():  # noqa: ANN202
-            with session_scope() as session:
-                return participants.import_participants_csv(
-                    session, organization_id=principal.organization_id, data=data,
-                    now=clock.now(), progress=progress,
-                )
-
-        task = asyncio.create_task(asyncio.to_thread(work))
-        while not task.done():
-            await asyncio.sleep(0.2)
-            async with self:
-                with lock:
-                    self.import_done, self.import_total = counter["done"], counter["total"]
-        try:
-            report = task.result()
-        except Exception:
-            logger.exception("import failed")
-            async with self:
-                self.importing = False
-                self.import_result = "error.unexpected"
-            return
-        async with self:
-            self.importing = False
-            self.import_done = self.import_total = report.total_rows
-            self.import_errors = [
-                {"line": str(e.line), "field": e.field or "", "code": e.code}
-                for e in report.errors
-            ]
-            self.import_result = "import.ok" if report.ok else "import.rejected"
-            self.import_total = report.imported if report.ok else report.total_rows
-            self._read()
-
-
