@@ -5,7 +5,7 @@ import reflex as rx
 from rxapp import routes
 from rxapp.components.i18n import tr_n
 from rxapp.components.shell import app_shell, page_title, tr
-from rxapp.components.status_log import status_log
+from rxapp.components.status_log import readable_log
 from rxapp.pages.interactions.common import state_badge
 from rxapp.pages.registry import page
 from rxapp.states.base import AppState
@@ -77,15 +77,7 @@ def _item(item: rx.Var) -> rx.Component:
             rx.cond(
                 s.open_log_id.to_string() == item["id"],
                 rx.vstack(
-                    status_log(s.log, label=lambda e: tr("status." + e),
-                               empty=tr("status.empty")),
-                    rx.cond(s.queued.length() > 0, rx.vstack(
-                        rx.text(tr("participant.queued"), size="2", weight="medium"),
-                        rx.foreach(s.queued, lambda q: rx.text(
-                            q["due"], " · ", tr("kind." + q["kind"]), size="1",
-                            color_scheme="gray")),
-                        spacing="1",
-                    )),
+                    readable_log(s.log, expanded=s.log_expanded, on_toggle=s.toggle_log),
                     spacing="2", width="100%",
                 ),
             ),
@@ -149,7 +141,7 @@ def _dashboard() -> rx.Component:
             ),
             width="100%", id="scores-chart",
         ),
-        rx.hstack(rx.foreach(s.scores, lambda x: rx.badge(x["dimension"], ": ", x["score"],
+        rx.hstack(rx.foreach(s.scores, lambda x: rx.badge(x["dimension"], ": ", x["score_text"],
                                                              size="2")), wrap="wrap"),
         rx.heading(tr("participant.history"), as_="h3", size="3"),
         rx.foreach(s.history, lambda h: rx.hstack(

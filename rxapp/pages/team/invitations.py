@@ -5,7 +5,7 @@ import reflex as rx
 from rxapp import routes
 from rxapp.components.forms import field_error
 from rxapp.components.shell import app_shell, page_title, tr
-from rxapp.components.status_log import status_log
+from rxapp.components.status_log import readable_log
 from rxapp.pages.registry import page
 from rxapp.pages.team.common import _back_link, _fill, _role_label
 from rxapp.states.base import AppState
@@ -51,9 +51,8 @@ def _invitation_card(row: rx.Var) -> rx.Component:
             rx.el.details(
                 rx.el.summary(tr("team.inv.log"), cursor="pointer", font_size="0.85rem"),
                 rx.box(
-                    status_log(row["log"].to(list[dict[str, str]]),
-                               label=lambda e: tr("status." + e.to(str)),
-                               empty=tr("status.empty")),
+                    readable_log(row["log"].to(list[dict[str, str]]), expanded=True,
+                                 on_toggle=None),
                     padding_top="8px",
                 ),
             ),

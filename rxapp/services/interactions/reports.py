@@ -10,7 +10,6 @@ import io
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from sqlmodel import Session, col, select
 
 from rxapp.i18n import pick_language, translate
+from rxapp.i18n.formats import format_number
 from rxapp.models.accounts import Organization
 from rxapp.models.outbox import OutboxMessage
 from rxapp.models.participants import Interaction, InteractionState, Participant, Score
@@ -68,9 +68,13 @@ def ordered_dimensions(found: set[str] | list[str]) -> list[str]:
     return shipped + sorted(d for d in found if d not in shipped)
 
 
-def format_score(value: float) -> str:
-    """Return a score with one decimal, halves rounded up (4.25 -> "4.3", as people expect)."""
-    return str(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+def format_score(value: float, language: str = "en") -> str:
+    """Return a score with one decimal, halves rounded up (4.25 -> "4.3", as people expect).
+
+    The same rounding and format as the page's badges (``rxapp.i18n.formats``): the
+    decimal sign is the language's ("4,3" in German, French and Swedish).
+    """
+    return format_number(value, language)
 
 
 def _explanation(dimension: str, language: str) -> str | None:
@@ -192,7 +196,7 @@ def _score_chart(data: ReportData, width: float) -> Drawing:
     chart.bars[0].strokeColor = None
     chart.barWidth = 9 * mm
     chart.groupSpacing = 6 * mm
-    chart.barLabelFormat = format_score
+    chart.barLabelFormat = lambda value: format_score(value, data.language)
     chart.barLabels.nudge = 10
     chart.barLabels.fontName = bold
     chart.barLabels.fontSize = 10
@@ -259,7 +263,7 @@ def render_report_pdf(data: ReportData) -> bytes:
         if dimension not in data.scores:
             continue
         label = escape(dimension_label(dimension, lang))
-        score = format_score(data.scores[dimension])
+        score = format_score(data.scores[dimension], lang)
         story.append(Paragraph(f"<b>{label}</b> ({score} / 5)", body))
         explanation = _explanation(dimension, lang)
         if explanation:

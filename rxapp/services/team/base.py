@@ -89,6 +89,8 @@ class InvitationRow:
     last_sent_at: datetime | None
     renewal_requested_at: datetime | None
     log: list[StatusRow] = field(default_factory=list)
+    language: str = ""
+    time_zone: str | None = None
 
 
 @dataclass(frozen=True)

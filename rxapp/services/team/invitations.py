@@ -337,6 +337,7 @@ def list_invitations(
             state=effective_state(inv, now), created_at=inv.created_at,
             expires_at=inv.expires_at, last_sent_at=max(sent) if sent else None,
             renewal_requested_at=inv.renewal_requested_at, log=logs[inv.id],
+            language=inv.language, time_zone=inv.time_zone,
         ))
     return rows
 

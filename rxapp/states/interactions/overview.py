@@ -11,6 +11,7 @@ from rxapp import clock, routes
 from rxapp.db import session_scope
 from rxapp.models import Module
 from rxapp.services import interactions
+from rxapp.services.accounts.org_locale import org_locale
 from rxapp.services.common.errors import DomainError
 from rxapp.services.interactions import participants
 from rxapp.states.base import STAFF, AppState
@@ -31,6 +32,7 @@ class ParticipantsState(AppState):
     add_open: bool = False
     add_errors: dict[str, str] = {}
     add_language: str = "en"
+    org_zone: str = ""
 
     @rx.var
     def pages(self) -> int:
@@ -96,9 +98,15 @@ class ParticipantsState(AppState):
 
     @rx.event
     def open_add(self, value: bool) -> None:
-        """Open or close the add-participant dialog."""
+        """Open or close the add-participant dialog; a new person speaks the org's language."""
         self.add_open = value is True
         self.add_errors = {}
+        principal = self._guard() if self.add_open else None
+        if principal is not None:
+            with session_scope() as session:
+                defaults = org_locale(session, organization_id=principal.organization_id)
+            self.add_language = defaults.language
+            self.org_zone = defaults.timezone
 
     @rx.event
     def set_add_language(self, value: str) -> None:
@@ -121,6 +129,7 @@ class ParticipantsState(AppState):
                     last_name=str(form.get("last_name", ""))[:300],
                     email=str(form.get("email", ""))[:300],
                     language=self.add_language, now=clock.now(),
+                    time_zone=str(form.get("time_zone", "")).strip()[:64] or None,
                 )
         except participants.ValidationErrors as errs:
             self.add_errors = {e.field or "form": e.code for e in errs.errors}

@@ -5,15 +5,17 @@ import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
+from rxapp.i18n.formats import format_date, format_number, round_score
 from rxapp.models import LANGUAGES, Module
 from rxapp.services import interactions
+from rxapp.services.accounts.org_locale import org_locale
 from rxapp.services.common.errors import DomainError, NotAllowed, NotFound
-from rxapp.services.common.outbox import list_messages_for
-from rxapp.services.common.status_log import get_status_log
+from rxapp.services.common.status_log import readable_log
 from rxapp.services.interactions import participants
 from rxapp.services.interactions.questionnaires import ensure_default_questionnaire
 from rxapp.states.base import STAFF, AppState
-from rxapp.states.interactions.common import _date, _int, _path_id
+from rxapp.states.interactions.common import _int, _path_id
+from rxapp.states.status_log_view import log_rows
 
 
 class ParticipantState(AppState):
@@ -35,7 +37,9 @@ class ParticipantState(AppState):
     panel_open: bool = False
     open_log_id: int = 0
     log: list[dict[str, str]] = []
-    queued: list[dict[str, str]] = []
+    log_expanded: bool = False
+    p_time_zone: str = ""
+    org_zone: str = ""
     confirm_delete_id: int = 0
 
     def _guard(self):  # noqa: ANN202
@@ -63,6 +67,7 @@ class ParticipantState(AppState):
                 )
                 completed = [r for r in rows if r.state == "completed"]
                 labels = ensure_default_questionnaire(session).dimensions.get("labels", {})
+                zone = org_locale(session, organization_id=principal.organization_id).timezone
                 latest_scores = (
                     interactions.scores_of(session, organization_id=principal.organization_id,
                                            interaction_id=completed[0].id)
@@ -78,16 +83,23 @@ class ParticipantState(AppState):
         self.reason = eligibility.reason or ""
         self.completed_count = len(completed)
         ui = self.lang if self.lang in LANGUAGES else "en"
+        self.p_time_zone = person.time_zone or ""
+        self.org_zone = zone
+        # One rounding and one format for badge, chart and PDF: halves up, one decimal,
+        # the language's decimal sign (4,3 in German).
         self.scores = [
-            {"dimension": (labels.get(k) or {}).get(ui) or k, "score": round(v, 2)}
+            {"dimension": (labels.get(k) or {}).get(ui) or k, "score": float(round_score(v)),
+             "score_text": format_number(v, ui)}
             for k, v in latest_scores.items()
         ]
         self.history = [
-            {"id": str(r.id), "completed": _date(r.completed_at)} for r in completed
+            {"id": str(r.id), "completed": format_date(r.completed_at, ui, zone)}
+            for r in completed
         ]
         self.items = [
-            {"id": str(r.id), "state": r.state, "created": _date(r.created_at),
-             "completed": _date(r.completed_at), "reminders": "on" if r.reminders_on else "off",
+            {"id": str(r.id), "state": r.state, "created": format_date(r.created_at, ui, zone),
+             "completed": format_date(r.completed_at, ui, zone),
+             "reminders": "on" if r.reminders_on else "off",
              "open": "yes" if r.state in ("invited", "in_progress") else ""}
             for r in rows if r.state != "deleted"
         ]
@@ -182,22 +194,23 @@ class ParticipantState(AppState):
                 interactions.get_interaction(
                     session, organization_id=principal.organization_id, interaction_id=iid
                 )
-                rows = get_status_log(session, organization_id=principal.organization_id,
-                                      entity_type=interactions.ENTITY, entity_id=iid)
-                messages = list_messages_for(session, organization_id=principal.organization_id,
-                                             entity_type=interactions.ENTITY, entity_id=iid)
+                lines = readable_log(session, organization_id=principal.organization_id,
+                                     entity_type=interactions.ENTITY, entity_id=iid,
+                                     reminders_total=interactions.MAX_REMINDERS)
+                person = participants.get_participant(
+                    session, organization_id=principal.organization_id,
+                    participant_id=self.participant_id)
+                zone = org_locale(session, organization_id=principal.organization_id).timezone
         except (NotFound, NotAllowed):
             return
-        # What is still to come (R-MSG-5): queued emails with their planned time.
-        self.queued = [
-            {"kind": m.kind, "due": m.due_at.strftime("%Y-%m-%d %H:%M UTC")}
-            for m in sorted(messages, key=lambda m: m.due_at) if m.state == "scheduled"
-        ]
         self.open_log_id = iid
-        self.log = [
-            {"event": r.event, "at": r.at.strftime("%Y-%m-%d %H:%M UTC"),
-             "detail": r.detail if r.event in ("failed", "cancelled") else ""}
-            for r in rows
-        ]
+        self.log_expanded = False
+        self.log = log_rows(lines, language=self.language, org_zone=zone,
+                            recipient_zone=person.time_zone)
+
+    @rx.event
+    def toggle_log(self) -> None:
+        """Show the collapsed future reminders one by one, or hide them again."""
+        self.log_expanded = not self.log_expanded
 
 

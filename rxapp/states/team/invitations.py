@@ -10,6 +10,7 @@ from rxapp import clock
 from rxapp.db import session_scope
 from rxapp.services import team
 from rxapp.services.accounts.auth import Principal
+from rxapp.services.accounts.org_locale import org_locale
 from rxapp.services.common.errors import DomainError, NotAllowed
 from rxapp.states.base import ADMIN
 from rxapp.states.team.base import (
@@ -137,7 +138,10 @@ class InvitationsState(TeamBaseState):
         except DomainError as err:
             return rx.toast.error(self._tr(err.code))
         self._reload(principal)
-        return rx.toast.success(self._tr("team.inv.resent", date=_when(expires)))
+        with session_scope() as session:
+            zone = org_locale(session, organization_id=principal.organization_id).timezone
+        return rx.toast.success(self._tr("team.inv.resent",
+                                         date=_when(expires, self.language, zone)))
 
     @rx.event
     def ask_revoke(self, invitation_id: int) -> None:
