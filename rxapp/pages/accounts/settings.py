@@ -5,7 +5,9 @@ import reflex as rx
 from rxapp import routes
 from rxapp.components.forms import form_field
 from rxapp.components.shell import app_shell, page_title, tr
+from rxapp.pages.accounts.send_window import send_window_card
 from rxapp.pages.registry import page
+from rxapp.states.accounts.send_window import SendWindowState
 from rxapp.states.accounts.settings import SettingsState
 from rxapp.states.base import LANGUAGES, AppState
 
@@ -22,7 +24,8 @@ def _plan_row(label: str, value: rx.Var) -> rx.Component:
     )
 
 
-@page(route=routes.SETTINGS, on_load=[AppState.enter_admin, SettingsState.load])
+@page(route=routes.SETTINGS,
+      on_load=[AppState.enter_admin, SettingsState.load, SendWindowState.load])
 def settings_page() -> rx.Component:
     """Edit the organization profile; see the plan."""
     name_err, name_text = _err("name")
@@ -102,6 +105,7 @@ def settings_page() -> rx.Component:
                     spacing="3",
                 ),
             ),
+            send_window_card(),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",

@@ -8,7 +8,7 @@ from rxapp.components.shell import app_shell, page_title, tr
 from rxapp.components.status_log import readable_log
 from rxapp.pages.registry import page
 from rxapp.pages.team.common import _back_link, _fill, _role_label
-from rxapp.states.base import AppState
+from rxapp.states.base import LANGUAGES, AppState
 from rxapp.states.team import (
     ANY,
     CLASSES_OF_SERVICE,
@@ -168,6 +168,17 @@ def _step_role() -> rx.Component:
             value=s.role,
             on_change=s.choose_role,
             aria_label=tr("team.step.role"),
+        ),
+        rx.vstack(
+            rx.text(tr("team.step.language"), size="2", weight="medium"),
+            rx.select.root(
+                rx.select.trigger(aria_label=tr("team.step.language"), id="step-language"),
+                rx.select.content(*[rx.select.item(tr(f"lang.{c}"), value=c)
+                                    for c in LANGUAGES]),
+                value=s.invitee_language,
+                on_change=s.choose_invitee_language,
+            ),
+            spacing="1",
         ),
         rx.hstack(
             rx.button(tr("common.cancel"), variant="soft", color_scheme="gray",

@@ -2,6 +2,7 @@
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -122,15 +123,22 @@ def check_csv(
 def invite_csv(
     session: Session, *, principal: Principal, text: bytes | str, now: datetime,
     mapping: list[str] | None = None, default_role: str = "", default_language: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> CsvReport:
-    """Check the whole CSV, then invite every row, or nothing at all if any row is wrong."""
+    """Check the whole CSV, then invite every row, or nothing at all if any row is wrong.
+
+    ``progress(done, total)`` is called while invitations are written.
+    """
     report = check_csv(session, principal=principal, text=text, now=now, mapping=mapping,
                        default_role=default_role, default_language=default_language)
     if not report.ok:
         return report
     org = session.get(Organization, principal.organization_id)
     options = list_options(session, principal=principal)
-    for row in report.rows:
+    total = len(report.rows)
+    for done, row in enumerate(report.rows, start=1):
+        if progress and (done % 25 == 0 or done == total):
+            progress(done, total)
         attrs = clean_attributes(row.attributes, options=options)
         _create_invitation(session, principal=principal, org=org, email=row.email,
                            role=row.role, attributes=attrs, now=now, language=row.language,

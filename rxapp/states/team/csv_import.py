@@ -1,16 +1,33 @@
-"""State of the team CSV import (R-PLUS-10)."""
+"""State of the team CSV import (R-PLUS-10): the shared pipeline, mapping step, progress.
 
+The file is kept in a temporary file (only its id is in the state); the batch's role
+and language fill rows whose file has no such column (a participants' Excel export works
+as it is); writing runs as a background task with progress, and ``finally`` clears
+``importing`` so a reload never leaves it stuck.
+"""
+
+import asyncio
 import logging
+import threading
 
 import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
+from rxapp.models import LANGUAGES
 from rxapp.services import team
+from rxapp.services.accounts.org_locale import org_locale
+from rxapp.services.common import upload_store
+from rxapp.services.team.csv_import import FIELDS
 from rxapp.states.base import ADMIN
-from rxapp.states.team.base import TeamBaseState, _str
+from rxapp.states.team.base import TeamBaseState
 
 logger = logging.getLogger(__name__)
+
+FIELD_KEYS = [f.key for f in FIELDS]
+MAX_CSV_BYTES = 2 * 1024 * 1024
+MAX_SHOWN = 300
+_RUNNING: set[str] = set()
 
 
 class CsvImportState(TeamBaseState):
@@ -20,53 +37,196 @@ class CsvImportState(TeamBaseState):
     ok: bool = False
     problem: str = ""
     problems_count: int = 0
+    rows_count: int = 0
     sent: str = ""
-    csv_text: str = ""
+    file_name: str = ""
+    default_role: str = "agent"
+    batch_language: str = "en"
+    importing: bool = False
+    done: int = 0
+    total: int = 0
+    map_open: bool = False
+    map_columns: list[str] = []
+    mapping: list[str] = []
+    map_preview: list[list[str]] = []
+    _upload_id: str = ""
+
+    @rx.var
+    def map_rows(self) -> list[dict]:
+        """One row per file column for the mapping step."""
+        return [
+            {"index": str(i), "column": name,
+             "field": self.mapping[i] if i < len(self.mapping) else "",
+             "samples": " · ".join(r[i] for r in self.map_preview if i < len(r) and r[i])}
+            for i, name in enumerate(self.map_columns)
+        ]
 
     @rx.event
     def load(self) -> None:
-        """Start empty."""
+        """Start empty; the batch language is the organization's."""
+        if self.importing and self._upload_id not in _RUNNING:
+            self.importing = False
+        if self.importing:
+            return
+        self._clear()
+        principal = self._require(*ADMIN)
+        if principal is not None:
+            with session_scope() as session:
+                self.batch_language = org_locale(
+                    session, organization_id=principal.organization_id).language
+
+    def _clear(self) -> None:
         self.report = []
-        self.ok = False
-        self.problem = self.sent = self.csv_text = ""
-        self.problems_count = 0
+        self.ok = self.map_open = False
+        self.problem = self.sent = self.file_name = ""
+        self.problems_count = self.rows_count = self.done = self.total = 0
+        self.map_columns, self.mapping, self.map_preview = [], [], []
 
     @rx.event
-    def set_csv_text(self, value: str) -> None:
-        """Keep the pasted CSV; any change needs a new check before sending."""
-        self.csv_text = _str(value, 2_000_000)
+    def set_default_role(self, value: str) -> None:
+        """The role of rows without a role column; any change needs a new check."""
+        if value in team.INVITABLE_ROLES:
+            self.default_role = value
+            self.ok = False
+
+    @rx.event
+    def set_batch_language(self, value: str) -> None:
+        """The language of the invitees' emails when the file has no language column."""
+        if value in LANGUAGES:
+            self.batch_language = value
+            self.ok = False
+
+    @rx.event
+    def set_mapping(self, index: str, value: str) -> None:
+        """Choose the field a file column fills (``ignore`` leaves it out)."""
+        try:
+            i = int(index)
+        except (TypeError, ValueError):
+            return
+        value = "" if value == "ignore" else value
+        if not 0 <= i < len(self.mapping) or (value and value not in FIELD_KEYS):
+            return
+        mapping = ["" if value and m == value else m for m in self.mapping]
+        mapping[i] = value
+        self.mapping = mapping
         self.ok = False
 
-    def _run(self, *, send: bool):  # noqa: ANN202
+    @rx.event
+    def cancel_mapping(self) -> None:
+        """Drop the file and start again."""
+        upload_store.discard(self._upload_id)
+        self._upload_id = ""
+        self._clear()
+
+    @rx.event
+    async def receive_csv(self, files: list[rx.UploadFile]):  # noqa: ANN201
+        """Keep the uploaded file and check it at once (nothing is sent)."""
+        if self._require(*ADMIN) is None:
+            return rx.toast.error(self._tr("error.not_allowed"))
+        if not files or self.importing:
+            return None
+        data = await files[0].read(MAX_CSV_BYTES + 1)
+        self._clear()
+        if len(data) > MAX_CSV_BYTES:
+            self.problem = "team.csv.too_many"
+            return None
+        upload_store.discard(self._upload_id)
+        self._upload_id = upload_store.save(data)
+        self.file_name = (files[0].name or "")[:120]
+        return self._check()
+
+    def _options(self) -> dict:
+        return {"mapping": list(self.mapping) if self.map_open else None,
+                "default_role": self.default_role, "default_language": self.batch_language}
+
+    def _check(self):  # noqa: ANN202
         principal = self._require(*ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
-        text = self.csv_text
+        data = upload_store.load(self._upload_id)
+        if not data:
+            self._clear()
+            return None
         with session_scope() as session:
-            fn = team.invite_csv if send else team.check_csv
-            report = fn(session, principal=principal, text=text, now=clock.now())
-        self.problem = report.file_problem
-        self.ok = report.ok
-        self.problems_count = sum(1 for r in report.rows if r.problems)
-        self.report = [
-            {
-                "line": r.line, "email": r.email, "role": r.role,
-                "problems": ", ".join(self._tr(p) for p in r.problems),
-                "ok": not r.problems,
-            }
-            for r in report.rows
-        ]
-        self.sent = self._tr("team.csv.sent", n=len(report.rows)) if report.sent else ""
+            report = team.check_csv(session, principal=principal, text=data, now=clock.now(),
+                                    **self._options())
+        self._show(report)
         return None
 
     @rx.event
     def check(self):  # noqa: ANN201
-        """Check the file; nothing is written."""
-        return self._run(send=False)
+        """Check the kept file again (after a change of role, language or mapping)."""
+        return self._check()
+
+    def _show(self, report) -> None:  # noqa: ANN001
+        self.problem = report.file_problem
+        self.map_columns, self.mapping = report.columns, report.mapping
+        self.map_preview = report.preview
+        if report.needs_mapping:
+            self.map_open = True
+        self.ok = report.ok
+        self.rows_count = len(report.rows)
+        self.problems_count = sum(1 for r in report.rows if r.problems)
+        shown = sorted(report.rows, key=lambda r: (not r.problems, r.line))[:MAX_SHOWN]
+        self.report = [
+            {"line": r.line, "email": r.email, "role": self._tr(f"team.role.{r.role}")
+             if r.role in team.INVITABLE_ROLES else r.role,
+             "language": r.language.upper(),
+             "problems": ", ".join(self._tr(p) for p in r.problems), "ok": not r.problems}
+            for r in shown
+        ]
 
     @rx.event
     def send_all(self):  # noqa: ANN201
-        """Check the file again and, if every row is fine, invite them all."""
-        return self._run(send=True)
+        """Check the file again and, if every row is fine, invite them all in the background."""
+        if self._require(*ADMIN) is None or not self._upload_id or self.importing:
+            return None
+        return CsvImportState.run_send
 
+    @rx.event(background=True)
+    async def run_send(self):  # noqa: ANN201
+        """Invite every row or none, showing progress (R-UI-2)."""
+        async with self:
+            principal = self._require(*ADMIN)
+            upload_id, options = self._upload_id, self._options()
+            if principal is None or not upload_id or self.importing:
+                return
+            self.importing = True
+            self.done = self.total = 0
+            _RUNNING.add(upload_id)
+        counter = {"done": 0, "total": 0}
+        lock = threading.Lock()
 
+        def progress(done: int, total: int) -> None:
+            with lock:
+                counter["done"], counter["total"] = done, total
+
+        def work():  # noqa: ANN202
+            data = upload_store.load(upload_id)
+            with session_scope() as session:
+                return team.invite_csv(session, principal=principal, text=data,
+                                       now=clock.now(), progress=progress, **options)
+
+        report = None
+        try:
+            task = asyncio.create_task(asyncio.to_thread(work))
+            while not task.done():
+                await asyncio.sleep(0.25)
+                async with self:
+                    with lock:
+                        self.done, self.total = counter["done"], counter["total"]
+            report = task.result()
+        except Exception:
+            logger.exception("team csv import failed")
+        finally:
+            _RUNNING.discard(upload_id)
+            async with self:
+                self.importing = False
+                if report is None:
+                    self.problem = "error.unexpected"
+                else:
+                    self._show(report)
+                    if report.sent:
+                        self.sent = self._tr("team.csv.sent", n=len(report.rows))
+                        upload_store.discard(upload_id)
+                        self._upload_id = ""

@@ -8,6 +8,7 @@ import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
+from rxapp.models import LANGUAGES
 from rxapp.services import team
 from rxapp.services.accounts.auth import Principal
 from rxapp.services.accounts.org_locale import org_locale
@@ -41,6 +42,7 @@ class InvitationsState(TeamBaseState):
     # The stepper: 0 closed, then 1 role, 2 attributes, 3 addresses.
     step: int = 0
     role: str = "agent"
+    invitee_language: str = "en"
     options: dict[str, list[str]] = EMPTY_OPTIONS
     chosen: dict[str, list[str]] = EMPTY_OPTIONS
     class_of_service: str = ""
@@ -211,6 +213,9 @@ class InvitationsState(TeamBaseState):
             self.options = team.list_options(session, principal=principal)
         self.step = 1
         self.role = "agent"
+        with session_scope() as session:
+            self.invitee_language = org_locale(
+                session, organization_id=principal.organization_id).language
         self.chosen = _empty_attributes()
         self.class_of_service = ""
         self.draft = self.draft_error = self.result = self.seconds = ""
@@ -230,6 +235,12 @@ class InvitationsState(TeamBaseState):
         """The dialog's own open/close (Escape, overlay click)."""
         if value is False:
             self.close_stepper()
+
+    @rx.event
+    def choose_invitee_language(self, value: str) -> None:
+        """The language of this batch's emails (default: the organization's)."""
+        if isinstance(value, str) and value in LANGUAGES:
+            self.invitee_language = value
 
     @rx.event
     def choose_role(self, value: str) -> None:
@@ -315,10 +326,11 @@ class InvitationsState(TeamBaseState):
         return InvitationsState.run_send
 
     def _invite_chunk(self, principal: Principal, emails: list[str], role: str,
-                      attributes: dict) -> int:
+                      attributes: dict, language: str | None = None) -> int:
         with session_scope() as session:
             results = team.invite_many(session, principal=principal, emails=emails, role=role,
-                                       attributes=attributes, now=clock.now())
+                                       attributes=attributes, now=clock.now(),
+                                       language=language)
         return sum(r.outcome == team.Outcome.INVITED for r in results)
 
     @rx.event(background=True)
@@ -332,6 +344,7 @@ class InvitationsState(TeamBaseState):
             emails = list(self.chips)
             language = self.language
             role = self.role
+            invitee_language = self.invitee_language
             attributes = {**self.chosen, "class_of_service": self.class_of_service}
         started = time.perf_counter()
         invited = 0
@@ -340,7 +353,7 @@ class InvitationsState(TeamBaseState):
             chunk = emails[start:start + BULK_CHUNK]
             try:
                 invited += await asyncio.to_thread(self._invite_chunk, principal, chunk, role,
-                                                   attributes)
+                                                   attributes, invitee_language)
             except (NotAllowed, DomainError) as err:
                 error = err.code
                 break
