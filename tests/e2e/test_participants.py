@@ -81,7 +81,8 @@ def test_r_int_organizer_to_participant_phone_and_back(page: Page, browser: Brow
     page.locator("#manage").click()
     panel = page.locator("#side-panel")
     panel.get_by_role("button", name="Status log").click()
-    for event in ("Scheduled", "Sent", "Link opened", "Completed"):
+    # The readable log (issue 9): the invitation by name, sent, opened, completed.
+    for event in ("Invitation", "Sent", "Link opened", "Completed"):
         expect(panel.get_by_text(event, exact=True).first).to_be_visible()
     page.locator("#side-panel").get_by_role("button", name="Close").click()
     open_page(page, "/participants")

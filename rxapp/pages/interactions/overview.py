@@ -100,6 +100,12 @@ def participants_page() -> rx.Component:
                     rx.menu.item(rx.link("CSV", href=s.api_base + routes.API_EXPORT_RESULTS_CSV,
                                          is_external=False, reload_document=True,
                                          id="export-csv")),
+                    # The default separator follows the language; the others on request.
+                    *[rx.menu.item(rx.link(tr(f"export.csv_{sep}"),
+                                           href=s.api_base + routes.API_EXPORT_RESULTS_CSV
+                                           + f"?sep={sep}", reload_document=True,
+                                           id=f"export-csv-{sep}"))
+                      for sep in ("comma", "semicolon")],
                     rx.menu.item(rx.link("Excel (XLSX)",
                                          href=s.api_base + routes.API_EXPORT_RESULTS_XLSX,
                                          reload_document=True, id="export-xlsx")),
