@@ -49,12 +49,6 @@ def import_box() -> rx.Component:
             rx.cond(s.read_as != "", rx.text(s.read_as, size="2", color_scheme="gray",
                                              id="import-read-as")),
             rx.cond(
-                s.map_open,
-                mapping_step(rows=s.map_rows, fields=FIELD_KEYS, on_change=s.set_mapping,
-                             on_apply=s.apply_mapping, on_cancel=s.cancel_mapping,
-                             missing=s.map_missing, busy=s.importing),
-            ),
-            rx.cond(
                 s.import_result == "import.ok",
                 rx.callout(s.import_message, color_scheme="green", id="import-ok", width="100%"),
             ),
@@ -63,6 +57,12 @@ def import_box() -> rx.Component:
                 rx.callout(s.import_message, color_scheme=rx.cond(
                     s.import_result == "import.needs_mapping", "amber", "red"),
                     id="import-rejected", width="100%"),
+            ),
+            rx.cond(
+                s.map_open,
+                mapping_step(rows=s.map_rows, fields=FIELD_KEYS, on_change=s.set_mapping,
+                             on_apply=s.apply_mapping, on_cancel=s.cancel_mapping,
+                             missing=s.map_missing, busy=s.importing),
             ),
             rx.cond(
                 s.import_errors.length() > 0,

@@ -73,7 +73,7 @@ def _item(item: rx.Var) -> rx.Component:
                 ),
             ),
             rx.button(tr("status.title"), variant="ghost", size="1",
-                      on_click=s.show_log(item["id"])),
+                      on_click=s.show_log(item["id"]), class_name="status-log-toggle"),
             rx.cond(
                 s.open_log_id.to_string() == item["id"],
                 rx.vstack(

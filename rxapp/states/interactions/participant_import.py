@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 FIELD_KEYS = [f.key for f in FIELDS]
 MAX_SHOWN_ERRORS = 200
 _RUNNING: set[str] = set()  # upload ids a background task is working on (this process)
+_ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "utf-16": "UTF-16",
+              "windows-1252": "Windows-1252"}
 _DELIMITERS = {",": "import.delimiter.comma", ";": "import.delimiter.semicolon",
                "\t": "import.delimiter.tab"}
 
@@ -183,7 +185,8 @@ class ParticipantImportState(AppState):
 
     def _show_report(self, report) -> None:  # noqa: ANN001
         delimiter = self._tr(_DELIMITERS.get(report.delimiter, "import.delimiter.comma"))
-        self.read_as = self._tr("import.read_as", encoding=report.encoding.upper(),
+        encoding = _ENCODINGS.get(report.encoding, report.encoding)
+        self.read_as = self._tr("import.read_as", encoding=encoding,
                                 delimiter=delimiter) if report.encoding else ""
         self.map_columns = report.columns
         self.map_preview = report.preview
@@ -216,5 +219,4 @@ class ParticipantImportState(AppState):
             self.import_result = "import.rejected"
             self.import_message = self._tr("import.rejected")
         if report.encoding == "windows-1252":
-            self.read_as += " " + self._tr("import.encoding_guessed",
-                                           encoding=report.encoding.upper())
+            self.read_as += " " + self._tr("import.encoding_guessed", encoding=encoding)
