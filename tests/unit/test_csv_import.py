@@ -92,3 +92,14 @@ def test_broken_files_give_a_clear_file_problem(data, code):
 def test_one_column_file_is_read():
     parsed = csv_import.read_csv(b"email\na@example.com\n")
     assert parsed.columns == ["email"] and parsed.rows == [(2, ["a@example.com"])]
+
+
+def test_upload_store_keeps_bytes_by_random_id_only(tmp_path, monkeypatch):
+    from rxapp.services.common import upload_store
+
+    monkeypatch.setattr(upload_store, "_dir", lambda: tmp_path)
+    upload_id = upload_store.save(b"Vorname;Nachname")
+    assert len(upload_id) == 32 and upload_store.load(upload_id) == b"Vorname;Nachname"
+    assert upload_store.load("../" + upload_id) == b"" and upload_store.load("") == b""
+    upload_store.discard(upload_id)
+    assert upload_store.load(upload_id) == b""

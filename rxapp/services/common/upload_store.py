@@ -5,19 +5,25 @@ The state keeps only the random id; the bytes never travel through the state (a
 swept on the next save.
 """
 
-import os
 import re
 import secrets
 import tempfile
 import time
 from pathlib import Path
 
+from rxapp.settings import get_settings
+
 _ID = re.compile(r"^[0-9a-f]{32}$")
 MAX_AGE_S = 24 * 3600
 
 
 def _dir() -> Path:
-    path = Path(os.environ.get("BECKON_UPLOAD_DIR") or tempfile.gettempdir()) / "beckon-uploads"
+    # In the app's data folder (not watched by hot reload, kept out of the code).
+    try:
+        base = get_settings().data_dir
+    except Exception:  # noqa: BLE001 - settings unreadable: still import into a temp folder
+        base = Path(tempfile.gettempdir())
+    path = Path(base) / "uploads"
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
