@@ -90,7 +90,9 @@ def _item(item: rx.Var) -> rx.Component:
 def _panel_body() -> rx.Component:
     s = ParticipantState
     return rx.vstack(
-        rx.text(s.email, size="2", color_scheme="gray"),
+        rx.text(s.email, " · ", tr("field.time_zone"), ": ",
+                rx.cond(s.p_time_zone != "", s.p_time_zone, s.org_zone), size="2",
+                color_scheme="gray", id="participant-zone"),
         _new_button(),
         _reason_box(),
         rx.text(tr_n("participants.remaining", s.remaining),
