@@ -159,3 +159,32 @@ def test_import_state_forgets_a_stuck_job_and_mapping_keeps_fields_unique(world)
     state.set_mapping("1", "password_hash")
     state.set_mapping("9", "first_name")
     assert state.mapping == ["", "", "email"]
+
+
+def test_invite_stepper_takes_the_batch_language_and_zone(world, session):
+    from rxapp.models import TeamInvitation
+    from rxapp.services.common.errors import DomainError
+
+    state = make_state(InvitationsState, token=world["token"], path="/team/invitations")
+    state.lang = "de"
+    state.load()
+    state.open_stepper()
+    assert state.invitee_language == "de" and state.org_zone == "Europe/Stockholm"
+    state.set_invitee_zone("Mars/Olympus")
+    assert state.zone_error
+    state.go_to(2)
+    assert state.step == 1  # not past the first step with an unknown zone
+    state.set_invitee_zone("America/New_York")
+    state.choose_invitee_language("fr")
+    state.go_to(2)
+    assert state.step == 2 and state.zone_error == ""
+    principal = resolve_session(session, token=world["token"], now=START)
+    assert state._invite_chunk(principal, ["zoe@example.com"], "agent", {}, "fr",
+                               "America/New_York") == 1
+    session.expire_all()
+    inv = session.exec(select(TeamInvitation).where(
+        TeamInvitation.email == "zoe@example.com")).one()
+    assert (inv.language, inv.time_zone) == ("fr", "America/New_York")
+    with pytest.raises(DomainError):
+        team.invite_many(session, principal=principal, emails=["x@example.com"], role="agent",
+                         attributes={}, now=START, time_zone="Mars/Olympus")

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from rxapp import routes
-from rxapp.components.forms import field_error
+from rxapp.components.forms import field_error, form_field
 from rxapp.components.shell import app_shell, page_title, tr
 from rxapp.components.status_log import readable_log
 from rxapp.pages.registry import page
@@ -180,6 +180,12 @@ def _step_role() -> rx.Component:
             ),
             spacing="1",
         ),
+        form_field(label=tr("field.time_zone"), name="invitee_zone",
+                   error=s.zone_error, error_text=s.zone_error,
+                   placeholder=s.org_zone, default_value=s.invitee_zone,
+                   on_blur=s.set_invitee_zone,
+                   hint=rx.text(tr("participants.time_zone_hint").to(str).replace(
+                       "{zone}", s.org_zone), size="1", color_scheme="gray")),
         rx.hstack(
             rx.button(tr("common.cancel"), variant="soft", color_scheme="gray",
                       on_click=s.close_stepper),

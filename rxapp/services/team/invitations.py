@@ -25,6 +25,7 @@ from rxapp.models import (
 from rxapp.services.accounts.auth import Principal
 from rxapp.services.common import outbox
 from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.person_fields import zone_ok
 from rxapp.services.common.send_time import into_send_window, resolve_zone, window_of
 from rxapp.services.common.status_log import StatusRow, record_status
 from rxapp.services.common.tokens import derive_token, hash_token, new_salt
@@ -102,6 +103,7 @@ def invite_many(
     attributes: object,
     now: datetime,
     language: str | None = None,
+    time_zone: str | None = None,
 ) -> list[InviteResult]:
     """Invite each new address with one role and one set of attributes (R-TEAM-2, R-TEAM-3).
 
@@ -109,6 +111,8 @@ def invite_many(
     email (queued for a day before the end, R-PLUS-2), all in the caller's transaction.
     Members, pending invitees, duplicates and invalid addresses are reported, not invited.
     ``language`` is the invitees' (each email is in it); None: the organization's default.
+    ``time_zone`` is theirs (their "expires soon" email goes out in the send window
+    there); None or empty: the organization's.
 
     Raises:
         NotAllowed: the caller is not an admin.
@@ -117,6 +121,9 @@ def invite_many(
     """
     _require_admin(principal)
     role = _validate_role(role)
+    zone = (time_zone or "").strip() or None
+    if zone is not None and not zone_ok(zone):
+        raise DomainError("participant.time_zone_unknown", field="time_zone")
     clean = clean_attributes(attributes, options=list_options(session, principal=principal))
     checked = check_addresses(session, principal=principal, emails=emails, now=now)
     org = session.get(Organization, principal.organization_id)
@@ -128,7 +135,8 @@ def invite_many(
             results.append(result)
             continue
         inv = _create_invitation(session, principal=principal, org=org, email=result.email,
-                                 role=role, attributes=clean, now=now, language=language)
+                                 role=role, attributes=clean, now=now, language=language,
+                                 time_zone=zone)
         results.append(InviteResult(email=result.email, outcome=Outcome.INVITED,
                                     invitation_id=inv.id))
     logger.info("team invitations", extra={

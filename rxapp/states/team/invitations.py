@@ -13,6 +13,7 @@ from rxapp.services import team
 from rxapp.services.accounts.auth import Principal
 from rxapp.services.accounts.org_locale import org_locale
 from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.person_fields import zone_ok
 from rxapp.states.base import ADMIN
 from rxapp.states.team.base import (
     ANY,
@@ -43,6 +44,9 @@ class InvitationsState(TeamBaseState):
     step: int = 0
     role: str = "agent"
     invitee_language: str = "en"
+    invitee_zone: str = ""
+    org_zone: str = ""
+    zone_error: str = ""
     options: dict[str, list[str]] = EMPTY_OPTIONS
     chosen: dict[str, list[str]] = EMPTY_OPTIONS
     class_of_service: str = ""
@@ -214,8 +218,9 @@ class InvitationsState(TeamBaseState):
         self.step = 1
         self.role = "agent"
         with session_scope() as session:
-            self.invitee_language = org_locale(
-                session, organization_id=principal.organization_id).language
+            found = org_locale(session, organization_id=principal.organization_id)
+        self.invitee_language, self.org_zone = found.language, found.timezone
+        self.invitee_zone = self.zone_error = ""
         self.chosen = _empty_attributes()
         self.class_of_service = ""
         self.draft = self.draft_error = self.result = self.seconds = ""
@@ -243,6 +248,15 @@ class InvitationsState(TeamBaseState):
             self.invitee_language = value
 
     @rx.event
+    def set_invitee_zone(self, value: str) -> None:
+        """The batch's time zone (empty: the organization's); checked at once."""
+        if not isinstance(value, str):
+            return
+        self.invitee_zone = value.strip()[:64]
+        ok = not self.invitee_zone or zone_ok(self.invitee_zone)
+        self.zone_error = "" if ok else self._tr("participant.time_zone_unknown")
+
+    @rx.event
     def choose_role(self, value: str) -> None:
         """Pick the role of the new members."""
         if isinstance(value, str) and value in team.INVITABLE_ROLES:
@@ -250,7 +264,9 @@ class InvitationsState(TeamBaseState):
 
     @rx.event
     def go_to(self, step: int) -> None:
-        """Move between the steps (1..3)."""
+        """Move between the steps (1..3); not past the first with an unknown zone."""
+        if self.zone_error:
+            return
         if isinstance(step, int) and 1 <= step <= 3 and self.step and not self.sending:
             self.step = step
 
@@ -326,11 +342,12 @@ class InvitationsState(TeamBaseState):
         return InvitationsState.run_send
 
     def _invite_chunk(self, principal: Principal, emails: list[str], role: str,
-                      attributes: dict, language: str | None = None) -> int:
+                      attributes: dict, language: str | None = None,
+                      time_zone: str | None = None) -> int:
         with session_scope() as session:
             results = team.invite_many(session, principal=principal, emails=emails, role=role,
                                        attributes=attributes, now=clock.now(),
-                                       language=language)
+                                       language=language, time_zone=time_zone)
         return sum(r.outcome == team.Outcome.INVITED for r in results)
 
     @rx.event(background=True)
@@ -345,6 +362,7 @@ class InvitationsState(TeamBaseState):
             language = self.language
             role = self.role
             invitee_language = self.invitee_language
+            invitee_zone = self.invitee_zone or None
             attributes = {**self.chosen, "class_of_service": self.class_of_service}
         started = time.perf_counter()
         invited = 0
@@ -353,7 +371,8 @@ class InvitationsState(TeamBaseState):
             chunk = emails[start:start + BULK_CHUNK]
             try:
                 invited += await asyncio.to_thread(self._invite_chunk, principal, chunk, role,
-                                                   attributes, invitee_language)
+                                                   attributes, invitee_language,
+                                                   invitee_zone)
             except (NotAllowed, DomainError) as err:
                 error = err.code
                 break
