@@ -59,7 +59,8 @@ class AppState(rx.State):
     """Base of every page state: who is signed in, in which language."""
 
     # A preference the browser keeps between visits; validated before use.
-    lang: str = rx.LocalStorage("en", name="beckon_lang", sync=True)
+    # Empty until chosen: a first visit is answered in the browser's Accept-Language.
+    lang: str = rx.LocalStorage("", name="beckon_lang", sync=True)
     signed_in: bool = False
     user_name: str = ""
     user_email: str = ""

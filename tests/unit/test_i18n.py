@@ -96,3 +96,23 @@ def test_r_ui_1_accept_language_is_negotiated_by_quality():
     assert negotiate("fr-CH,fr;q=0.9,en;q=0.8") == "fr"
     assert negotiate("pt-BR, sv;q=0.2") == "sv"
     assert negotiate("pt-BR") == "en" and negotiate(None) == "en" and negotiate("*") == "en"
+
+
+def test_r_ui_1_anonymous_visitor_gets_the_negotiated_language():
+    from reflex.istate.data import RouterData
+
+    from rxapp.states.accounts.auth import LoginState
+
+    def visitor(accept: str, stored: str = ""):
+        state = LoginState(_reflex_internal_init=True)
+        state.router = RouterData.from_router_data({
+            "headers": {"origin": "http://localhost:3000", "accept-language": accept},
+            "pathname": "/login", "asPath": "/login"})
+        state.lang = stored
+        state.enter_public()
+        return state.language
+
+    assert visitor("sv-SE,sv;q=0.9,en;q=0.5") == "sv"
+    assert visitor("en;q=0.3, fr-CA;q=0.8") == "fr"
+    assert visitor("pt-BR") == "en"
+    assert visitor("sv-SE", stored="de") == "de"  # a choice made before wins

@@ -6,7 +6,7 @@ import reflex as rx
 from rxapp import clock
 from rxapp.db import session_scope
 from rxapp.i18n.formats import format_date, format_number, round_score
-from rxapp.models import LANGUAGES, Module
+from rxapp.models import Module
 from rxapp.services import interactions
 from rxapp.services.accounts.org_locale import org_locale
 from rxapp.services.common.errors import DomainError, NotAllowed, NotFound
@@ -82,7 +82,7 @@ class ParticipantState(AppState):
         self.can_create = eligibility.allowed
         self.reason = eligibility.reason or ""
         self.completed_count = len(completed)
-        ui = self.lang if self.lang in LANGUAGES else "en"
+        ui = self.language
         self.p_time_zone = person.time_zone or ""
         self.org_zone = zone
         # One rounding and one format for badge, chart and PDF: halves up, one decimal,
