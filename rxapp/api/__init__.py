@@ -1,16 +1,20 @@
 """Every HTTP endpoint of Beckon, mounted beside Reflex's event socket.
 
 Each feature contributes a list of Starlette routes; endpoints that need a signed-in
-user go through ``rxapp.api.guard`` (cookie, role, organization, module).
+user go through ``rxapp.api.guard`` (cookie, role, organization, module). The
+middleware in ``rxapp.api.middleware`` wraps all of it, Reflex's own endpoints and
+pages included.
 """
 
 from starlette.applications import Starlette
 
 from rxapp.api.exports import export_routes
 from rxapp.api.health import health_routes
+from rxapp.api.meetings import meetings_routes
 from rxapp.api.session import session_routes
 
 
 def build_api() -> Starlette:
     """The Starlette app mounted as Reflex's ``api_transformer``."""
-    return Starlette(routes=[*session_routes(), *health_routes(), *export_routes()])
+    return Starlette(routes=[*session_routes(), *health_routes(), *export_routes(),
+                             *meetings_routes()])

@@ -12,7 +12,7 @@ from rxapp.states.base import LANGUAGES, AppState
 from rxapp.states.team import (
     CsvImportState,
 )
-from rxapp.states.team.csv_import import FIELD_KEYS
+from rxapp.states.team.csv_import import CSV_MAX_CHARS, FIELD_KEYS
 
 # The roles an admin can give (the team service's INVITABLE_ROLES, in this order).
 ROLES = ("agent", "team_leader", "quality_assessor", "organizer", "admin")
@@ -78,6 +78,15 @@ def csv_import_page() -> rx.Component:
                     width="100%",
                     cursor="pointer",
                 ),
+                rx.el.label(tr("team.csv.label"), html_for="field-csv", font_weight="500",
+                            font_size="0.9rem"),
+                rx.text(tr("team.csv.limit"), size="1", color_scheme="gray"),
+                rx.text_area(id="field-csv", on_blur=s.set_csv_text,
+                             # The browser refuses more than the server accepts (one
+                             # socket message stays under 1 MB).
+                             max_length=CSV_MAX_CHARS, rows="4", width="100%",
+                             font_family="monospace",
+                             placeholder="E-Mail;Rolle;Sprache\nanna@example.de;agent;de"),
                 field_error(tr(s.problem), show=(s.problem != "") & ~s.map_open,
                             field_id="team-csv"),
                 rx.cond(
@@ -98,7 +107,7 @@ def csv_import_page() -> rx.Component:
                 ),
                 rx.hstack(
                     rx.button(tr("team.csv.check"), on_click=s.check, variant="soft",
-                              size="3", disabled=s.file_name == ""),
+                              size="3", id="csv-check"),
                     rx.button(tr("team.csv.send"), on_click=s.send_all, size="3",
                               disabled=~s.ok | (s.sent != "") | s.importing,
                               loading=s.importing, id="csv-send"),

@@ -79,6 +79,11 @@ class ValidationErrors(DomainError):
         self.errors = errors
 
 
+def _has_control_chars(value: str) -> bool:
+    """Whether a name holds NUL or another control character (never part of a name)."""
+    return any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value)
+
+
 def _check_fields(
     first_name: str, last_name: str, email: str, language: str
 ) -> tuple[tuple[str, str, str, str], list[DomainError]]:
@@ -91,10 +96,14 @@ def _check_fields(
         errors.append(DomainError("participant.first_name_required", field="first_name"))
     elif len(first) > NAME_MAX:
         errors.append(DomainError("participant.first_name_too_long", field="first_name"))
+    elif _has_control_chars(first):
+        errors.append(DomainError("participant.name_invalid", field="first_name"))
     if not last:
         errors.append(DomainError("participant.last_name_required", field="last_name"))
     elif len(last) > NAME_MAX:
         errors.append(DomainError("participant.last_name_too_long", field="last_name"))
+    elif _has_control_chars(last):
+        errors.append(DomainError("participant.name_invalid", field="last_name"))
     clean_email = ""
     try:
         clean_email = normalize_email(email)

@@ -8,6 +8,7 @@ Exports hold one row per completed interaction of one organization.
 import csv
 import io
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -47,6 +48,8 @@ _BRAND = colors.HexColor("#3e63dd")
 _MUTED = colors.HexColor("#6b7080")
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A separator some spreadsheet may split on, then (after spaces) a formula character.
+_AFTER_SEPARATOR = re.compile(r"([,;\t|\r\n])([ ]*)([=+\-@])")
 
 
 # --- dimensions -------------------------------------------------------------------------
@@ -383,11 +386,14 @@ def export_results_rows(
 
 
 def _safe_text(value: str) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV injection).
+    """Stop a spreadsheet from running any part of a cell as a formula (CSV injection).
 
-    Leading spaces do not hide a formula: some spreadsheets trim them before parsing.
+    Whatever separator the spreadsheet splits on (``,`` here, ``;`` in de/fr/sv, tabs,
+    pipes), no piece of the cell may start with a formula character: the cell itself
+    and every piece after a separator get a leading apostrophe when they would.
     """
-    return "'" + value if value.lstrip(" ").startswith(_FORMULA_STARTS) else value
+    guarded = _AFTER_SEPARATOR.sub(r"\1\2'\3", value)
+    return "'" + guarded if guarded.lstrip(" ").startswith(_FORMULA_STARTS) else guarded
 
 
 # Spreadsheets in these languages expect ";" between cells and "," in numbers.
@@ -415,11 +421,11 @@ def results_csv(
 ) -> bytes:
     """Return the results export as CSV: UTF-8 with BOM (Excel reads accents right).
 
-    Every cell is quoted and text cells starting with ``= + - @`` get a leading
-    apostrophe, whatever the separator. ``separator`` is ``comma``, ``semicolon`` or
-    ``tab``; empty: what the language's spreadsheets expect, with a decimal comma
-    wherever the separator is not a comma. The file imports back through the participant
-    import unchanged.
+    Every cell is quoted, so a ``;`` or ``,`` inside a name never splits it, and no
+    text (nor any piece of it after a separator) can start a formula. ``separator`` is
+    ``comma``, ``semicolon`` or ``tab``; empty: what the language's spreadsheets expect,
+    with a decimal comma wherever the separator is not a comma. The file imports back
+    through the participant import.
     """
     header, rows = export_results_rows(session, organization_id=organization_id, language=language)
     separator = separator if separator in SEPARATORS else default_separator(language)

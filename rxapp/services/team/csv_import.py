@@ -40,6 +40,9 @@ FIELDS = (
     *(FieldSpec(kind) for kind in ATTRIBUTE_KINDS),
 )
 MAX_CSV_ROWS = MAX_ADDRESSES
+# Pasted text travels in one websocket message, and the socket drops any message over
+# 1 MB without a word; 240,000 characters stay under that even at 4 bytes a character.
+MAX_CSV_CHARS = 240_000
 CSV_COLUMNS = tuple(f.key for f in FIELDS)
 
 
@@ -66,6 +69,10 @@ def check_csv(
     invitations.
     """
     _require_admin(principal)
+    if isinstance(text, str) and len(text) > MAX_CSV_CHARS:
+        return CsvReport(rows=[], ok=False, file_problem="team.csv.too_large")
+    if not isinstance(text, str | bytes):
+        return CsvReport(rows=[], ok=False, file_problem="team.csv.empty")
     try:
         parsed = csv_import.read_csv(_as_bytes(text), max_rows=MAX_CSV_ROWS)
         if mapping is None:

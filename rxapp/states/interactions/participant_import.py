@@ -51,6 +51,8 @@ class ParticipantImportState(AppState):
     map_preview: list[list[str]] = []
     map_missing: str = ""
     _upload_id: str = ""
+    # Who uploaded: the import runs only for that same user's socket (finding 13.1).
+    _upload_user_id: int = 0
 
     def _guard(self):  # noqa: ANN202
         return self._require_module(Module.INTERACTIONS.value, *STAFF)
@@ -83,19 +85,31 @@ class ParticipantImportState(AppState):
     @rx.event
     async def receive_csv(self, files: list[rx.UploadFile]):  # noqa: ANN201
         """Keep the uploaded file in a temporary file, then check it in the background."""
-        if self._guard() is None:
+        # The upload request's own cookie decides, not this tab's socket (finding 13.1).
+        principal = self._require_module(Module.INTERACTIONS.value, *STAFF, upload=True)
+        if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
-        if not files or self.importing:
+        if self.importing:
             return None
-        data = await files[0].read(MAX_CSV_BYTES + 1)
         self._reset_view()
+        # Reflex does not enforce the type hint: `files` can arrive as anything.
+        if not isinstance(files, list) or not files or not hasattr(files[0], "read"):
+            return self._refuse("import.no_file")
+        data = await files[0].read(MAX_CSV_BYTES + 1)
+        if not isinstance(data, bytes):
+            return self._refuse("import.no_file")
         if len(data) > MAX_CSV_BYTES:
-            self.import_result = "import.too_large"
-            self.import_message = self._tr("import.too_large")
-            return None
+            return self._refuse("import.too_large")
+        if not data.strip():
+            return self._refuse("import.empty")
         upload_store.discard(self._upload_id)
         self._upload_id = upload_store.save(data)
+        self._upload_user_id = principal.user_id
         return ParticipantImportState.run_import
+
+    def _refuse(self, code: str) -> None:
+        self.import_result = code
+        self.import_message = self._tr(code)
 
     @rx.event
     def set_mapping(self, index: str, value: str) -> None:
@@ -120,6 +134,7 @@ class ParticipantImportState(AppState):
         """Leave the mapping step; the uploaded file is dropped."""
         upload_store.discard(self._upload_id)
         self._upload_id = ""
+        self._upload_user_id = 0
         self._reset_view()
 
     @rx.event
@@ -136,8 +151,10 @@ class ParticipantImportState(AppState):
             principal = self._guard()
             upload_id = self._upload_id
             mapping = list(self.mapping) if self.map_open else None
-            if principal is None or not upload_id or self.importing:
-                return
+            if principal is None or principal.user_id != self._upload_user_id:
+                return None
+            if not upload_id or self.importing:
+                return None
             self.importing = True
             self.import_done = self.import_total = 0
             _RUNNING.add(upload_id)
@@ -181,7 +198,8 @@ class ParticipantImportState(AppState):
         if report is not None and report.ok:
             from rxapp.states.interactions.overview import ParticipantsState
 
-            yield ParticipantsState.load
+            return ParticipantsState.load
+        return None
 
     def _show_report(self, report) -> None:  # noqa: ANN001
         delimiter = self._tr(_DELIMITERS.get(report.delimiter, "import.delimiter.comma"))
@@ -205,7 +223,7 @@ class ParticipantImportState(AppState):
         self.map_open = False
         self.map_missing = ""
         self.import_errors = [
-            {"line": str(e.line), "field": e.field or "",
+            {"line": str(e.line), "field": e.field or "", "code": e.code,
              "message": self._tr(e.code, **report.file_params) if e.line == 1 and
              report.file_params else self._tr(e.code)}
             for e in report.errors[:MAX_SHOWN_ERRORS]

@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 FIELD_KEYS = [f.key for f in FIELDS]
 MAX_CSV_BYTES = 2 * 1024 * 1024
+# For the page's text box (pages do not import services).
+CSV_MAX_CHARS = team.MAX_CSV_CHARS
 MAX_SHOWN = 300
 _RUNNING: set[str] = set()
 
@@ -121,19 +123,48 @@ class CsvImportState(TeamBaseState):
     @rx.event
     async def receive_csv(self, files: list[rx.UploadFile]):  # noqa: ANN201
         """Keep the uploaded file and check it at once (nothing is sent)."""
-        if self._require(*ADMIN) is None:
+        # The upload request's own cookie decides, not this tab's socket (finding 13.1).
+        if self._require(*ADMIN, upload=True) is None:
             return rx.toast.error(self._tr("error.not_allowed"))
-        if not files or self.importing:
+        if self.importing:
+            return None
+        self._clear()
+        if not isinstance(files, list) or not files or not hasattr(files[0], "read"):
+            self.problem = "import.no_file"
             return None
         data = await files[0].read(MAX_CSV_BYTES + 1)
-        self._clear()
+        if not isinstance(data, bytes) or not data.strip():
+            self.problem = "team.csv.empty"
+            return None
         if len(data) > MAX_CSV_BYTES:
             self.problem = "team.csv.too_many"
             return None
+        self._keep(data, (getattr(files[0], "name", "") or "")[:120])
+        return self._check()
+
+    def _keep(self, data: bytes, name: str) -> None:
         upload_store.discard(self._upload_id)
         self._upload_id = upload_store.save(data)
-        self.file_name = (files[0].name or "")[:120]
-        return self._check()
+        self.file_name = name or "CSV"
+
+    @rx.event
+    def set_csv_text(self, value: str) -> None:
+        """Keep a pasted CSV instead of a file; any change needs a new check before sending.
+
+        Text over the limit is refused with a message, not cut: a cut file would silently
+        lose rows (one socket message stays under 1 MB).
+        """
+        if self.importing:
+            return
+        self._clear()
+        if not isinstance(value, str) or not value.strip():
+            upload_store.discard(self._upload_id)
+            self._upload_id = ""
+            return
+        if len(value) > team.MAX_CSV_CHARS:
+            self.problem = "team.csv.too_large"
+            return
+        self._keep(value.encode("utf-8"), "")
 
     def _options(self) -> dict:
         return {"mapping": list(self.mapping) if self.map_open else None,
