@@ -1,7 +1,7 @@
 """time zone per person and the organization's send window
 
 Revision ID: 7b1e0c9d4a21
-Revises: 90c6356c96d3
+Revises: 390d83e474b0
 Create Date: 2026-11-24 09:20:00
 
 """
@@ -13,7 +13,7 @@ import sqlmodel
 
 
 revision: str = '7b1e0c9d4a21'
-down_revision: Union[str, None] = '90c6356c96d3'
+down_revision: Union[str, None] = '390d83e474b0'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -77,7 +77,8 @@ def test_quoted_cells_line_numbers_and_blank_lines():
     [
         (b"", "import.empty"),
         (b"\r\n  \r\n", "import.empty"),
-        ((DATA / "binary.csv").read_bytes(), "import.encoding_binary"),
+        ((DATA / "binary.csv").read_bytes(), "import.encoding_unknown"),
+        ("email\nä@example.com\n".encode("utf-16-le"), "import.encoding_binary"),
         ((DATA / "broken-quote.csv").read_bytes(), "import.malformed"),
         (b"\xef\xbb\xbfemail\n\xff\xfe\n", "import.encoding_unknown"),
         (b"email\n" + b"a@example.com\n" * 11, "import.too_many_rows"),

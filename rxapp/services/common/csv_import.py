@@ -123,7 +123,10 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise CsvFileError("import.encoding_unknown", encoding="UTF-16") from exc
-    if b"\x00" in data[:4096]:
+    sample = data[:4096]
+    # Many NUL bytes: UTF-16 without its BOM, or not text at all. A stray NUL in a text
+    # file is left for the row checks (a name with a control character is refused there).
+    if sample.count(b"\x00") * 10 > len(sample):
         raise CsvFileError("import.encoding_binary")
     try:
         return data.decode("utf-8"), "utf-8"
