@@ -11,6 +11,7 @@ from rxapp.models.accounts import (
     User,
 )
 from rxapp.models.common import LANGUAGES, Language
+from rxapp.models.contact import ContactPolicy, Unsubscribe, UnsubscribeScope
 from rxapp.models.outbox import (
     MailboxMessage,
     MessageState,
@@ -28,6 +29,14 @@ from rxapp.models.participants import (
     Questionnaire,
     Score,
 )
+from rxapp.models.reviews import (
+    ApiKey,
+    Customer,
+    Purchase,
+    Review,
+    ReviewInvitation,
+    ReviewSettings,
+)
 from rxapp.models.team import (
     AttributeKind,
     AttributeOption,
@@ -37,6 +46,15 @@ from rxapp.models.team import (
 )
 
 __all__ = [
+    "ApiKey",
+    "ContactPolicy",
+    "Customer",
+    "Purchase",
+    "Review",
+    "ReviewInvitation",
+    "ReviewSettings",
+    "Unsubscribe",
+    "UnsubscribeScope",
     "AttributeKind",
     "AttributeOption",
     "ClassOfService",
