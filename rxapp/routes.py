@@ -14,6 +14,9 @@ PARTICIPANT = "/participants/[pid]"
 PARTICIPANT_NEW = "/participants/[pid]/new"
 TAKE = "/i/[token]"
 REVIEWS = "/reviews"
+REVIEWS_SETTINGS = "/reviews/settings"
+REVIEWS_PURCHASES = "/reviews/purchases"
+REVIEW = "/r/[token]"
 EVENTS = "/events"
 TEAM = "/team"
 TEAM_INVITATIONS = "/team/invitations"
@@ -28,6 +31,9 @@ MAILBOX = "/mailbox"
 API_SESSION_CLAIM = "/api/session/claim"
 API_SESSION_END = "/api/session/end"
 API_HEALTH = "/api/health"
+API_PURCHASES = "/api/v1/purchases"
+API_OPENAPI = "/api/v1/openapi.json"
+UNSUBSCRIBE = "/api/unsubscribe/{token}"
 
 SESSION_COOKIE = "beckon_session"
 
@@ -66,3 +72,23 @@ def claim_url(api_origin: str, *, ticket: str, next_url: str) -> str:
 def end_session_url(api_origin: str, *, next_url: str) -> str:
     """Backend URL that clears the session cookie and returns to ``next_url``."""
     return f"{api_origin.rstrip('/')}{API_SESSION_END}?{urlencode({'next': next_url})}"
+
+
+def review_path(token: str) -> str:
+    """Path of the customer's review page for an invitation token."""
+    return f"/r/{token}"
+
+
+def review_url(token: str) -> str:
+    """Absolute link to the review page, for emails."""
+    return get_settings().base_url.rstrip("/") + review_path(token)
+
+
+def unsubscribe_path(token: str) -> str:
+    """Path of the unsubscribe endpoint (GET shows a confirm page, POST unsubscribes)."""
+    return UNSUBSCRIBE.replace("{token}", token)
+
+
+def unsubscribe_url(token: str) -> str:
+    """Absolute unsubscribe link for emails and the List-Unsubscribe header (RFC 8058)."""
+    return get_settings().base_url.rstrip("/") + unsubscribe_path(token)

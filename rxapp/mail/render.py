@@ -28,6 +28,10 @@ from rxapp.models.outbox import OutboxMessage
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 FALLBACK_LANGUAGE = "en"
 PARTS = ("subject.txt", "body.txt", "body.html")
+# Headers a kind's context may not override.
+_RESERVED_HEADERS = frozenset(
+    {"from", "to", "subject", "date", "message-id", "content-type", "mime-version"}
+)
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,8 @@ def render_message(
         context.update(context_hook(message))
     attachments = _context_attachments(context)
     context.pop("attachments", None)
+    # A kind may add headers (e.g. List-Unsubscribe, RFC 8058) through its context.
+    extra_headers = {str(k): str(v) for k, v in (context.pop("headers", None) or {}).items()}
     subject, text, html = render_parts(
         kind=message.template or message.kind, language=message.language, context=context
     )
@@ -269,6 +275,9 @@ def render_message(
     # Stable across retries: a receiving server or client can spot a repeat.
     email["Message-ID"] = message.message_id
     email["Auto-Submitted"] = "auto-generated"
+    for name, value in extra_headers.items():
+        if name.lower() not in _RESERVED_HEADERS:
+            email[_one_line(name)] = _encode_header(value)
     email.set_content(text, cte=_cte(text))
     email.add_alternative(html, subtype="html", cte=_cte(html))
     # A random boundary of our own: the generator's default re-compiles a regex per email.

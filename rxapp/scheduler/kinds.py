@@ -8,3 +8,22 @@ import rxapp.services.interactions  # noqa: F401  (invitation/reminder send chec
 import rxapp.services.password_mail  # noqa: F401  (reset link rebuilt at send time)
 import rxapp.services.reports  # noqa: F401  (report.pdf attachment hook)
 import rxapp.services.team  # noqa: F401  (invitation and expiry send checks)
+
+# Review invitations (issue 11): plain (session, message, now) functions, listed here.
+from rxapp import clock as _clock  # noqa: E402
+from rxapp.db import session_scope as _session_scope  # noqa: E402
+from rxapp.mail.render import register_context_hook as _register_context_hook  # noqa: E402
+from rxapp.services.outbox import register_send_check as _register_send_check  # noqa: E402
+from rxapp.services.reviews import mail as _review_mail  # noqa: E402
+from rxapp.services.reviews.rules import KIND_INVITATION, KIND_REMINDER  # noqa: E402
+
+
+def _review_context(message):
+    with _session_scope() as session:
+        return _review_mail.invitation_context(session, message, _clock.now())
+
+
+_register_send_check(KIND_INVITATION, _review_mail.check_invitation)
+_register_send_check(KIND_REMINDER, _review_mail.check_reminder)
+_register_context_hook(KIND_INVITATION, _review_context)
+_register_context_hook(KIND_REMINDER, _review_context)
