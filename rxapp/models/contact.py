@@ -27,7 +27,9 @@ class Unsubscribe(SQLModel, table=True):
     """A person asked one organization to stop one kind of email, or all of them."""
 
     __table_args__ = (
-        UniqueConstraint("organization_id", "email", "scope", name="uq_unsubscribe_org_email_scope"),
+        UniqueConstraint(
+            "organization_id", "email", "scope", name="uq_unsubscribe_org_email_scope"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -27,3 +27,14 @@ _register_send_check(KIND_INVITATION, _review_mail.check_invitation)
 _register_send_check(KIND_REMINDER, _review_mail.check_reminder)
 _register_context_hook(KIND_INVITATION, _review_context)
 _register_context_hook(KIND_REMINDER, _review_context)
+
+# Every kind that reaches an invitee honours unsubscribes and the contact cap (R-PLUS-8).
+from rxapp.services.common.unsubscribe import check_contact_rules as _contact_rules  # noqa: E402
+
+for _kind in (
+    "interaction_invitation",
+    "interaction_reminder",
+    "team_invitation",
+    "team_invitation_expiring",
+):
+    _register_send_check(_kind, _contact_rules)

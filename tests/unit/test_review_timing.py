@@ -114,7 +114,8 @@ def test_r_rev_4_default_cap_is_3_years():
     rules = _rules()
     first = datetime(2026, 12, 1, 9, tzinfo=UTC)
     assert timing.is_capped(rules, previous_at=first, due_at=datetime(2029, 11, 30, 9, tzinfo=UTC))
-    assert not timing.is_capped(rules, previous_at=first, due_at=datetime(2029, 12, 1, 9, tzinfo=UTC))
+    later = datetime(2029, 12, 1, 9, tzinfo=UTC)
+    assert not timing.is_capped(rules, previous_at=first, due_at=later)
 
 
 def test_r_rev_4_every_purchase_is_never_capped():

@@ -162,9 +162,7 @@ def set_contact_policy(
     return policy
 
 
-def over_contact_cap(
-    session: Session, *, organization_id: int, email: str, now: datetime
-) -> bool:
+def over_contact_cap(session: Session, *, organization_id: int, email: str, now: datetime) -> bool:
     """Whether the person already got the organization's maximum of emails in its window."""
     policy = contact_policy(session, organization_id=organization_id)
     if policy.max_emails <= 0:

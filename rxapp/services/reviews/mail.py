@@ -43,8 +43,10 @@ def _invitation(session: Session, message: OutboxMessage) -> ReviewInvitation | 
 
 
 def _recently_invited(session: Session, invitation: ReviewInvitation, now: datetime) -> bool:
-    """Frequency cap, checked again at send time: another purchase's invitation went out
-    within the window (R-REV-4)."""
+    """Frequency cap checked again at send time (R-REV-4).
+
+    True when another purchase's invitation went out within the window.
+    """
     rules = get_rules(session, organization_id=invitation.organization_id)
     window = timing.cap_window(rules)
     if window is None:
@@ -90,9 +92,7 @@ def check_invitation(session: Session, message: OutboxMessage, now: datetime) ->
     if invitation.kind != InvitationKind.PRODUCT.value and _recently_invited(
         session, invitation, now
     ):
-        return _hold_back(
-            session, invitation, ReviewInvitationState.CAPPED.value, "frequency cap"
-        )
+        return _hold_back(session, invitation, ReviewInvitationState.CAPPED.value, "frequency cap")
     rules = get_rules(session, organization_id=invitation.organization_id)
     invitation.state = ReviewInvitationState.SENT.value
     invitation.sent_at = now
@@ -162,4 +162,3 @@ def invitation_context(session: Session, message: OutboxMessage, now: datetime) 
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     }
-

@@ -182,7 +182,7 @@ def _existing_purchases(session: Session, org_id: int, refs: list[str]) -> dict[
                 select(Purchase.order_reference, Purchase.id).where(
                     Purchase.organization_id == org_id, col(Purchase.order_reference).in_(chunk)
                 )
-            ).tuples()
+            ).all()
         )
     return found
 
@@ -193,8 +193,9 @@ def _customers(session: Session, org_id: int, items: list[PurchaseInput], now: d
     known: dict[str, tuple[int, str, str, str]] = {}
     for chunk in _chunks(list(latest)):
         for row in session.execute(
-            select(Customer.email, Customer.id, Customer.name, Customer.language, Customer.timezone)
-            .where(Customer.organization_id == org_id, col(Customer.email).in_(chunk))
+            select(
+                Customer.email, Customer.id, Customer.name, Customer.language, Customer.timezone
+            ).where(Customer.organization_id == org_id, col(Customer.email).in_(chunk))
         ):
             known[row[0]] = (row[1], row[2], row[3], row[4])
     result: dict[str, tuple[int, str]] = {}
@@ -244,7 +245,7 @@ def _previous_invitations(session: Session, org_id: int, customer_ids: list[int]
                     col(ReviewInvitation.state).not_in(_NOT_COUNTED),
                 )
                 .group_by(ReviewInvitation.customer_id)
-            ).tuples()
+            ).all()
         )
     return found
 
@@ -328,7 +329,9 @@ def record_purchases(
         pending.plan = plan
         if timing.is_capped(rules, previous_at=previous.get(cid), due_at=plan.service_at):
             pending.capped = True
-            pending.kinds = [(_invitation_kinds(rules, pending.item, plan)[0][0], plan.service_at, None)]
+            pending.kinds = [
+                (_invitation_kinds(rules, pending.item, plan)[0][0], plan.service_at, None)
+            ]
         else:
             previous[cid] = plan.service_at
             pending.kinds = _invitation_kinds(rules, pending.item, plan)
@@ -344,7 +347,9 @@ def record_purchases(
         pending = by_reference.get(ref)
         if pending is None or ref in reported:
             outcomes.append(
-                PurchaseOutcome(ref, created=False, purchase_id=existing.get(ref) or purchase_ids[ref])
+                PurchaseOutcome(
+                    ref, created=False, purchase_id=existing.get(ref) or purchase_ids[ref]
+                )
             )
             continue
         reported.add(ref)

@@ -165,7 +165,9 @@ def hour_choice(rules: TimingRules, *, optimized: HourChoice | None = None) -> H
 
 def _on_day_at(day: date, choice: HourChoice, zone_name: str | None, org_tz: str | None):
     if choice.local:
-        return local_to_utc(datetime.combine(day, time(choice.hour)), resolve_zone(zone_name, org_tz))
+        return local_to_utc(
+            datetime.combine(day, time(choice.hour)), resolve_zone(zone_name, org_tz)
+        )
     return datetime.combine(day, time(choice.hour), tzinfo=UTC)
 
 
