@@ -305,7 +305,8 @@ async def test_r_plus_8_unsubscribed_person_gets_nothing_more_of_any_kind(
     with Session(engine) as s:
         unsubscribe(s, organization_id=org.id, email="Ann@Example.com", scope="all", now=T0)
         schedule_message(
-            s, organization_id=org.id, recipient="ann@example.com", kind="meeting_request", template="test_message",
+            s, organization_id=org.id, recipient="ann@example.com", kind="meeting_request",
+            template="test_message",
             language="en", context={"link": "x"}, due_at=T0, idempotency_key="t1", now=T0,
         )
         schedule_message(
@@ -339,7 +340,8 @@ async def test_r_plus_8_contact_cap_across_kinds_exempts_transactional(
     assert (await _run(env, clock, DUE)).sent == 1
     with Session(engine) as s:
         schedule_message(
-            s, organization_id=org.id, recipient="ann@example.com", kind="meeting_request", template="test_message",
+            s, organization_id=org.id, recipient="ann@example.com", kind="meeting_request",
+            template="test_message",
             language="en", context={"link": "x"}, due_at=DUE, idempotency_key="t1", now=DUE,
         )
         schedule_message(
