@@ -47,6 +47,7 @@ test-fast: setup
 
 lint: setup
 	$(VENV)/bin/ruff check rxapp tests scripts benchmarks
+	$(VENV)/bin/lint-imports
 
 bench-send: setup
 	$(PY) -m benchmarks.bench_send

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from rxapp import db
 from rxapp.models import Organization, Role, User
 from rxapp.models.participants import Participant
-from rxapp.services.passwords import hash_password
+from rxapp.services.accounts.passwords import hash_password
 from rxapp.settings import get_settings
 from tests.dbs import postgres_url
 from tests.states import make_state, signed_in_token
@@ -68,7 +68,7 @@ def _fill(url: str) -> tuple[int, int]:
 
 
 def _measure(label: str, url: str) -> None:
-    from rxapp.states.participants import ParticipantsState
+    from rxapp.states.interactions import ParticipantsState
 
     os.environ["DATABASE_URL"] = url
     get_settings.cache_clear()

@@ -34,8 +34,9 @@ from rxapp.mail.render import render_message
 from rxapp.mail.transport import SmtpTransport
 from rxapp.models.accounts import Organization
 from rxapp.models.outbox import OutboxMessage
-from rxapp.scheduler.worker import Worker, claim_due
-from rxapp.services.outbox import make_message_id
+from rxapp.scheduler.claims import claim_due
+from rxapp.scheduler.worker import Worker
+from rxapp.services.common.outbox import make_message_id
 from rxapp.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -35,6 +35,11 @@ API_PURCHASES = "/api/v1/purchases"
 API_OPENAPI = "/api/v1/openapi.json"
 UNSUBSCRIBE = "/api/unsubscribe/{token}"
 
+API_EXPORT_RESULTS_CSV = "/api/export/results.csv"
+API_EXPORT_RESULTS_XLSX = "/api/export/results.xlsx"
+API_INTERACTION_QR = "/api/interactions/{interaction_id:int}/qr.svg"
+API_INTERACTION_REPORT = "/api/interactions/{interaction_id:int}/report.pdf"
+
 SESSION_COOKIE = "beckon_session"
 
 
@@ -92,3 +97,16 @@ def unsubscribe_path(token: str) -> str:
 def unsubscribe_url(token: str) -> str:
     """Absolute unsubscribe link for emails and the List-Unsubscribe header (RFC 8058)."""
     return get_settings().base_url.rstrip("/") + unsubscribe_path(token)
+
+# Builders that take a str or a Reflex Var (``"/x/" + var`` works for both), so pages
+# compose API links without writing a path literal themselves.
+
+
+def interaction_qr_path(interaction_id):  # noqa: ANN001, ANN201 - str or rx.Var
+    """Path of the QR code of an interaction's participant link."""
+    return "/api/interactions/" + interaction_id + "/qr.svg"
+
+
+def interaction_report_path(interaction_id):  # noqa: ANN001, ANN201 - str or rx.Var
+    """Path of a completed interaction's PDF report."""
+    return "/api/interactions/" + interaction_id + "/report.pdf"

@@ -1,38 +1,17 @@
-"""Builds the Reflex app: every page with its route and on_load, the API, the scheduler."""
+"""Builds the Reflex app from the features' own page registrations, the API, the scheduler.
+
+Each feature's ``pages`` package registers its routes with ``@page`` when imported;
+adding a feature means adding one import below.
+"""
 
 import reflex as rx
 
-from rxapp import routes
+import rxapp.pages.accounts  # noqa: F401  (sign-in, home, settings, mailbox)
+import rxapp.pages.interactions  # noqa: F401  (participants, invite, the questionnaire)
+import rxapp.pages.team  # noqa: F401  (team invitations and members)
 from rxapp.api import build_api
-from rxapp.pages.auth import forgot_page, login_page, reset_page
-from rxapp.pages.home import coming_soon_page, forbidden_page, home_page
-from rxapp.pages.mailbox import mailbox_page
-from rxapp.pages.participants import invite_page, participant_page, participants_page
-from rxapp.pages.settings import settings_page
-from rxapp.pages.take import take_page
-from rxapp.pages.team import (
-    attribute_lists_page,
-    csv_import_page,
-    invitations_page,
-    join_page,
-    members_page,
-    team_dashboard_page,
-)
+from rxapp.pages.registry import add_registered_pages
 from rxapp.scheduler.lifespan import scheduler_lifespan_task
-from rxapp.states.auth import ForgotState, LoginState, ResetState
-from rxapp.states.base import AppState
-from rxapp.states.mailbox import MailboxState
-from rxapp.states.participants import InviteState, ParticipantsState, ParticipantState
-from rxapp.states.settings import SettingsState
-from rxapp.states.take import TakeState
-from rxapp.states.team import (
-    AttributeListsState,
-    CsvImportState,
-    InvitationsState,
-    JoinState,
-    MembersState,
-    TeamDashboardState,
-)
 
 app = rx.App(
     api_transformer=build_api(),
@@ -42,45 +21,4 @@ app = rx.App(
 
 # The scheduler runs inside the app unless SCHEDULER_ENABLED=false (then `make worker`).
 app.register_lifespan_task(scheduler_lifespan_task)
-
-# Public pages.
-app.add_page(login_page, route=routes.LOGIN, title="Beckon",
-             on_load=[AppState.enter_public, LoginState.load])
-app.add_page(forgot_page, route=routes.FORGOT, title="Beckon",
-             on_load=[AppState.enter_public, ForgotState.load])
-app.add_page(reset_page, route=routes.RESET, title="Beckon",
-             on_load=[AppState.enter_public, ResetState.load])
-app.add_page(join_page, route=routes.JOIN, title="Beckon",
-             on_load=[AppState.enter_public, JoinState.load])
-
-# The participant's page: the link token is the only credential.
-app.add_page(take_page, route=routes.TAKE, title="Beckon", on_load=TakeState.load)
-
-# Signed-in pages.
-app.add_page(home_page, route=routes.HOME, title="Beckon", on_load=AppState.enter_signed_in)
-app.add_page(forbidden_page, route=routes.FORBIDDEN, title="Beckon",
-             on_load=AppState.enter_signed_in)
-app.add_page(settings_page, route=routes.SETTINGS, title="Beckon",
-             on_load=[AppState.enter_admin, SettingsState.load])
-app.add_page(participants_page, route=routes.PARTICIPANTS, title="Beckon",
-             on_load=[AppState.enter_staff, ParticipantsState.load])
-app.add_page(participant_page, route=routes.PARTICIPANT, title="Beckon",
-             on_load=[AppState.enter_staff, ParticipantState.load])
-app.add_page(invite_page, route=routes.PARTICIPANT_NEW, title="Beckon",
-             on_load=[AppState.enter_staff, InviteState.load])
-app.add_page(mailbox_page, route=routes.MAILBOX, title="Beckon",
-             on_load=[AppState.enter_admin, MailboxState.load])
-# Team (§5): admins only.
-for _page, _route, _load in (
-    (team_dashboard_page, routes.TEAM, TeamDashboardState.load),
-    (invitations_page, routes.TEAM_INVITATIONS, InvitationsState.load),
-    (csv_import_page, routes.TEAM_IMPORT, CsvImportState.load),
-    (members_page, routes.TEAM_MEMBERS, MembersState.load),
-    (attribute_lists_page, routes.TEAM_SETTINGS, AttributeListsState.load),
-):
-    app.add_page(_page, route=_route, title="Beckon", on_load=[AppState.enter_admin, _load])
-for _route, _guard in (
-    (routes.REVIEWS, AppState.enter_staff),
-    (routes.EVENTS, AppState.enter_events),
-):
-    app.add_page(coming_soon_page, route=_route, title="Beckon", on_load=_guard)
+add_registered_pages(app)

@@ -4,7 +4,7 @@ import sys
 
 from rxapp import clock
 from rxapp.db import session_scope
-from rxapp.services.demo import DEMO_LOGINS, seed_demo
+from rxapp.services.accounts.demo import DEMO_LOGINS, seed_demo
 
 
 def main() -> int:

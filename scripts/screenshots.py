@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from rxapp.services.demo import DEMO_LOGINS
+from rxapp.services.accounts.demo import DEMO_LOGINS
 from tests.e2e.conftest import CHROMIUM_ARGS, chromium_path
 
 LANGS = ("en", "de", "fr", "sv")

@@ -9,8 +9,8 @@ from sqlmodel import Session
 from rxapp import clock
 from rxapp.models import Module, Organization, Role, User
 from rxapp.models.outbox import OutboxMessage
-from rxapp.services.outbox import schedule_message
-from rxapp.services.passwords import hash_password
+from rxapp.services.accounts.passwords import hash_password
+from rxapp.services.common.outbox import schedule_message
 
 _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery"
@@ -92,7 +92,7 @@ def bulk_messages(engine, *, organization_id: int, now: datetime, count: int, pr
     """Insert many due messages quickly (Core executemany), returning their Message-IDs."""
     from sqlalchemy import insert
 
-    from rxapp.services.outbox import make_message_id
+    from rxapp.services.common.outbox import make_message_id
 
     rows = []
     for i in range(count):
@@ -120,7 +120,7 @@ def bulk_messages(engine, *, organization_id: int, now: datetime, count: int, pr
 
 
 def make_participant(session: Session, *, organization_id: int, now: datetime, **overrides: Any):
-    from rxapp.services.participants import add_participant
+    from rxapp.services.interactions.participants import add_participant
 
     n = next(_seq)
     values: dict[str, Any] = {

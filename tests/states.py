@@ -10,7 +10,7 @@ from reflex.istate.data import RouterData
 from sqlmodel import Session
 
 from rxapp import routes
-from rxapp.services import auth
+from rxapp.services.accounts import auth
 
 
 def signed_in_token(session: Session, user_id: int, now: datetime) -> str:

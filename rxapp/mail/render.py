@@ -8,8 +8,6 @@ plain-text parts are not, since they are never interpreted as markup.
 import base64
 import functools
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from email.contentmanager import raw_data_manager
 from email.header import Header
@@ -24,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from rxapp.clock import now as clock_now
 from rxapp.models.outbox import OutboxMessage
+from rxapp.services.common.attachments import Attachment
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 FALLBACK_LANGUAGE = "en"
@@ -32,35 +31,6 @@ PARTS = ("subject.txt", "body.txt", "body.html")
 _RESERVED_HEADERS = frozenset(
     {"from", "to", "subject", "date", "message-id", "content-type", "mime-version"}
 )
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file attached to an email (e.g. the meeting .ics)."""
-
-    filename: str
-    mime: str
-    content: bytes
-
-
-AttachmentHook = Callable[[OutboxMessage], list[Attachment]]
-_ATTACHMENT_HOOKS: dict[str, list[AttachmentHook]] = {}
-# Kinds whose template values are computed at send time (e.g. a link rebuilt from a
-# secret), so the outbox row never stores them.
-ContextHook = Callable[[Any], dict[str, Any]]
-_CONTEXT_HOOKS: dict[str, list[ContextHook]] = {}
-
-
-def register_context_hook(kind: str, hook: ContextHook) -> None:
-    """Let a kind add template values computed at send time.
-
-    Args:
-        kind: Message kind.
-        hook: ``hook(message) -> dict`` merged into the template context.
-    """
-    hooks = _CONTEXT_HOOKS.setdefault(kind, [])
-    if hook not in hooks:
-        hooks.append(hook)
 
 
 class _PreEncodedPolicy(Compat32):
@@ -171,19 +141,6 @@ def template_language(kind: str, language: str) -> str:
     raise UnknownKind(kind)
 
 
-def register_attachment_hook(kind: str, hook: AttachmentHook) -> None:
-    """Let a kind add attachments computed at send time (e.g. a meeting's .ics).
-
-    Args:
-        kind: Message kind.
-        hook: ``hook(message) -> list[Attachment]``.
-
-    """
-    hooks = _ATTACHMENT_HOOKS.setdefault(kind, [])
-    if hook not in hooks:
-        hooks.append(hook)
-
-
 def _context_attachments(context: dict[str, Any]) -> list[Attachment]:
     # Context is JSON, so binary content travels base64-encoded; text may travel as is.
     found = []
@@ -235,6 +192,9 @@ def render_message(
     organization_name: str,
     sender: str,
     now: datetime | None = None,
+    extra_context: dict[str, Any] | None = None,
+    attachments: list[Attachment] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> EmailMessage:
     """Build the email for an outbox message: multipart/alternative text + HTML.
 
@@ -244,6 +204,10 @@ def render_message(
         sender: The configured sender, e.g. ``"Beckon <no-reply@beckon.example>"``;
             its address is used with the organization's name.
         now: Date header value (default: the app clock).
+        extra_context: Values computed at send time (e.g. a link rebuilt from a secret),
+            so the outbox row never stores them; from the scheduler's kind table.
+        attachments: Files computed at send time (e.g. a report PDF).
+        headers: Extra ASCII headers of the kind (e.g. ``List-Unsubscribe``).
 
     Returns:
         The email, with attachments when the context or a kind hook gives some.
@@ -256,12 +220,12 @@ def render_message(
     context.setdefault("name", message.recipient_name)
     context.setdefault("recipient_name", message.recipient_name)
     context.setdefault("organization_name", organization_name)
-    for context_hook in _CONTEXT_HOOKS.get(message.kind, ()):
-        context.update(context_hook(message))
-    attachments = _context_attachments(context)
+    context.update(extra_context or {})
+    attachments = [*_context_attachments(context), *(attachments or [])]
     context.pop("attachments", None)
-    # A kind may add headers (e.g. List-Unsubscribe, RFC 8058) through its context.
-    extra_headers = {str(k): str(v) for k, v in (context.pop("headers", None) or {}).items()}
+    # A kind's send-time context may carry headers too (e.g. List-Unsubscribe, RFC 8058).
+    headers = {**{str(k): str(v) for k, v in (context.pop("headers", None) or {}).items()},
+               **(headers or {})}
     subject, text, html = render_parts(
         kind=message.template or message.kind, language=message.language, context=context
     )
@@ -275,7 +239,7 @@ def render_message(
     # Stable across retries: a receiving server or client can spot a repeat.
     email["Message-ID"] = message.message_id
     email["Auto-Submitted"] = "auto-generated"
-    for name, value in extra_headers.items():
+    for name, value in (headers or {}).items():
         if name.lower() not in _RESERVED_HEADERS:
             email[_one_line(name)] = _encode_header(value)
     email.set_content(text, cte=_cte(text))
@@ -283,8 +247,6 @@ def render_message(
     # A random boundary of our own: the generator's default re-compiles a regex per email.
     email.set_boundary(f"=_{uuid.uuid4().hex}")
 
-    for hook in _ATTACHMENT_HOOKS.get(message.kind, ()):
-        attachments.extend(hook(message))
     for item in attachments:
         maintype, _, subtype = item.mime.partition("/")
         email.add_attachment(

@@ -1,40 +1,106 @@
-"""Every feature that registers send checks or attachment hooks, imported in one place.
+"""One explicit table of every email kind's send-time behaviour.
 
-A worker must know each kind's send-time check and attachments whether it runs in
-the app or as its own process; importing the feature modules registers them.
+For each kind: a check run just before sending (a reason cancels the message, R-MSG-2),
+template values computed at send time (links rebuilt from a secret, so the outbox never
+stores them) and attachments built at send time (a report PDF). Each is a plain function
+of ``(session, message, now)``: the worker passes its own session and clock, so the same
+table serves the in-app scheduler and ``python -m rxapp.scheduler``. A kind missing here
+is sent as queued, with no check and nothing added.
 """
 
-import rxapp.services.interactions  # noqa: F401  (invitation/reminder send checks)
-import rxapp.services.password_mail  # noqa: F401  (reset link rebuilt at send time)
-import rxapp.services.reports  # noqa: F401  (report.pdf attachment hook)
-import rxapp.services.team  # noqa: F401  (invitation and expiry send checks)
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-# Review invitations (issue 11): plain (session, message, now) functions, listed here.
-from rxapp import clock as _clock  # noqa: E402
-from rxapp.db import session_scope as _session_scope  # noqa: E402
-from rxapp.mail.render import register_context_hook as _register_context_hook  # noqa: E402
-from rxapp.services.outbox import register_send_check as _register_send_check  # noqa: E402
-from rxapp.services.reviews import mail as _review_mail  # noqa: E402
-from rxapp.services.reviews.rules import KIND_INVITATION, KIND_REMINDER  # noqa: E402
+from sqlmodel import Session
+
+from rxapp.models.outbox import OutboxMessage
+from rxapp.services.accounts import reset_mail
+from rxapp.services.common.attachments import Attachment
+from rxapp.services.common.unsubscribe import check_contact_rules
+from rxapp.services.interactions import base as interactions
+from rxapp.services.interactions import mail as interaction_mail
+from rxapp.services.interactions import reports
+from rxapp.services.reviews import mail as review_mail
+from rxapp.services.reviews import rules as reviews
+from rxapp.services.team import base as team
+from rxapp.services.team import mail as team_mail
+
+Check = Callable[[Session, OutboxMessage, datetime], str | None]
+Context = Callable[[Session, OutboxMessage, datetime], dict[str, Any]]
+Attachments = Callable[[Session, OutboxMessage, datetime], list[Attachment]]
 
 
-def _review_context(message):
-    with _session_scope() as session:
-        return _review_mail.invitation_context(session, message, _clock.now())
+def _both(first: Check, second: Check) -> Check:
+    """A check that runs ``first``, then ``second`` when ``first`` found nothing."""
+
+    def check(session: Session, message: OutboxMessage, now: datetime) -> str | None:
+        return first(session, message, now) or second(session, message, now)
+
+    return check
 
 
-_register_send_check(KIND_INVITATION, _review_mail.check_invitation)
-_register_send_check(KIND_REMINDER, _review_mail.check_reminder)
-_register_context_hook(KIND_INVITATION, _review_context)
-_register_context_hook(KIND_REMINDER, _review_context)
+@dataclass(frozen=True)
+class KindHooks:
+    """What the scheduler does for one kind at send time; every part optional."""
 
-# Every kind that reaches an invitee honours unsubscribes and the contact cap (R-PLUS-8).
-from rxapp.services.common.unsubscribe import check_contact_rules as _contact_rules  # noqa: E402
+    check: Check | None = None
+    context: Context | None = None
+    attachments: Attachments | None = None
 
-for _kind in (
-    "interaction_invitation",
-    "interaction_reminder",
-    "team_invitation",
-    "team_invitation_expiring",
-):
-    _register_send_check(_kind, _contact_rules)
+
+KINDS: dict[str, KindHooks] = {
+    reset_mail.KIND: KindHooks(
+        check=reset_mail.check_reset_usable, context=reset_mail.reset_link_context
+    ),
+    # Every kind that reaches an invitee honours unsubscribes and the contact cap (R-PLUS-8).
+    interactions.KIND_INVITATION: KindHooks(
+        check=_both(interaction_mail.check_invitation, check_contact_rules),
+        context=interaction_mail.link_context,
+    ),
+    interactions.KIND_REMINDER: KindHooks(
+        check=_both(interaction_mail.check_reminder, check_contact_rules),
+        context=interaction_mail.link_context,
+    ),
+    interactions.KIND_REPORT: KindHooks(attachments=reports.report_attachments),
+    team.KIND_INVITATION: KindHooks(
+        check=_both(team_mail.check_still_pending, check_contact_rules),
+        context=team_mail.join_link_context,
+    ),
+    team.KIND_EXPIRING: KindHooks(
+        check=_both(team_mail.check_still_pending, check_contact_rules),
+        context=team_mail.join_link_context,
+    ),
+    # Review checks call the contact rules themselves (they also mark the invitation).
+    reviews.KIND_INVITATION: KindHooks(
+        check=review_mail.check_invitation, context=review_mail.invitation_context
+    ),
+    reviews.KIND_REMINDER: KindHooks(
+        check=review_mail.check_reminder, context=review_mail.invitation_context
+    ),
+}
+
+
+def hooks_for(kind: str) -> KindHooks:
+    """The send-time hooks of a kind (empty for a kind with none)."""
+    return KINDS.get(kind, _NONE)
+
+
+_NONE = KindHooks()
+
+
+def check(session: Session, message: OutboxMessage, now: datetime) -> str | None:
+    """Why ``message`` must not be sent now, or None when it is still wanted (R-MSG-2)."""
+    fn = hooks_for(message.kind).check
+    return fn(session, message, now) if fn else None
+
+
+def send_time_parts(
+    session: Session, message: OutboxMessage, now: datetime
+) -> tuple[dict[str, Any], list[Attachment]]:
+    """Template values and attachments of ``message`` computed at send time."""
+    hooks = hooks_for(message.kind)
+    context = hooks.context(session, message, now) if hooks.context else {}
+    files = hooks.attachments(session, message, now) if hooks.attachments else []
+    return context, files

@@ -2,11 +2,8 @@
 
 Safety rules, each with its reason:
 
-* Claiming is one UPDATE ... RETURNING over ``state = 'scheduled' AND due_at <= now``
-  (the ``(state, due_at)`` index), with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL and a
-  compare-and-set on ``state`` everywhere, so several workers never claim one message.
-* A claim gives the row a fresh ``claim_token`` and a lease. Every later write is fenced
-  by that token, so a worker whose lease was swept and re-claimed cannot mark anything.
+* Claims and fencing live in ``claims.py``: a worker whose lease was swept and
+  re-claimed cannot mark anything.
 * No database transaction is open during an SMTP conversation.
 * Each connection sends one message and commits its result before sending the next:
   a worker killed at any moment leaves at most one delivered-but-unmarked message per
@@ -22,171 +19,44 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any, TypeVar
 
 from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session
 
-import rxapp.scheduler.kinds  # noqa: F401  (every kind's send checks and attachment hooks)
 from rxapp import clock as app_clock
 from rxapp.mail.render import render_message
 from rxapp.mail.transport import SendOutcome, SendResult, Transport, get_transport
 from rxapp.models.accounts import Organization
-from rxapp.models.outbox import MessageState, OutboxMessage, StatusEvent, StatusKind
+from rxapp.models.outbox import MessageState, OutboxMessage, StatusKind
+from rxapp.scheduler import kinds
+from rxapp.scheduler.claims import (
+    EVENTS,
+    OUTBOX,
+    SCHEDULED,
+    SENDING,
+    BatchResult,
+    _fence,
+    _fenced_update,
+    _Job,
+    _status_values,
+    claim_due,
+    failed_values,
+    retry_or_fail,
+    sweep_expired_leases,
+)
 from rxapp.scheduler.retry import RetryPolicy
-from rxapp.services.outbox import check_still_wanted
 from rxapp.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-OUTBOX = OutboxMessage.__table__
-EVENTS = StatusEvent.__table__
-SCHEDULED = MessageState.SCHEDULED.value
-SENDING = MessageState.SENDING.value
 # Do not start a send unless the lease outlives the SMTP timeout by this much.
 LEASE_SAFETY_SECONDS = 5.0
-
-
-@dataclass
-class BatchResult:
-    """Counts of what one run did, for logs and tests."""
-
-    claimed: int = 0
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    cancelled: int = 0
-    released: int = 0  # lease too short to start a send: put back unsent
-    lost: int = 0  # fenced mark found another claim: the lease was taken over
-
-    def add(self, other: "BatchResult") -> None:
-        """Accumulate another result into this one."""
-        for name in self.__dataclass_fields__:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-
-@dataclass
-class _Job:
-    message: OutboxMessage
-    organization_name: str
-    result: BatchResult = field(default_factory=BatchResult)
-
-
-def claim_due(
-    engine: Engine, *, now: datetime, limit: int, lease_seconds: float, token: str | None = None
-) -> list[OutboxMessage]:
-    """Claim up to ``limit`` due messages for one worker, in one short transaction.
-
-    Args:
-        engine: Database engine.
-        now: Current time; messages with ``due_at <= now`` are due.
-        limit: Batch size.
-        lease_seconds: How long the claim holds before a sweep may hand it to another worker.
-        token: Claim token (default: a fresh UUID).
-
-    Returns:
-        The claimed messages, detached, ordered by due time, ``state == 'sending'``.
-
-    """
-    token = token or str(uuid.uuid4())
-    due = (
-        select(OUTBOX.c.id)
-        .where(OUTBOX.c.state == SCHEDULED, OUTBOX.c.due_at <= now)
-        .order_by(OUTBOX.c.due_at)
-        .limit(limit)
-        # PostgreSQL: rows another worker is claiming are skipped, not waited for.
-        # SQLite drops this clause; its single writer plus the CAS below is enough.
-        .with_for_update(skip_locked=True)
-    )
-    # A materialized CTE runs the locking SELECT exactly once; as an IN-subquery PostgreSQL
-    # may re-run it during the UPDATE and claim more than `limit` rows.
-    due_cte = due.cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
-    stmt = (
-        update(OUTBOX)
-        # Compare-and-set: only rows still scheduled when the write happens.
-        .where(OUTBOX.c.id.in_(select(due_cte.c.id)), OUTBOX.c.state == SCHEDULED)
-        .values(
-            state=SENDING,
-            claim_token=token,
-            lease_until=now + timedelta(seconds=lease_seconds),
-            attempts=OUTBOX.c.attempts + 1,
-        )
-        .returning(*OUTBOX.c)
-    )
-    with engine.begin() as conn:
-        rows = conn.execute(stmt).mappings().all()
-    # Detached snapshots; model_construct skips validation the database already did
-    # (10x cheaper than __init__, which dominated a 100-message claim).
-    configure_mappers()  # attribute access on constructed rows needs configured mappers
-    messages = [OutboxMessage.model_construct(**row) for row in rows]
-    messages.sort(key=lambda m: (m.due_at, m.id or 0))
-    return messages
-
-
-def sweep_expired_leases(engine: Engine, *, now: datetime) -> int:
-    """Put messages whose worker's lease expired back to ``scheduled``.
-
-    Their claim token is cleared, so the old worker's fenced marks find nothing.
-
-    Args:
-        engine: Database engine.
-        now: Current time.
-
-    Returns:
-        How many messages were put back.
-
-    """
-    stmt = (
-        update(OUTBOX)
-        .where(OUTBOX.c.state == SENDING, OUTBOX.c.lease_until < now)
-        .values(state=SCHEDULED, claim_token=None, lease_until=None)
-    )
-    with engine.begin() as conn:
-        count = conn.execute(stmt).rowcount or 0
-    if count:
-        logger.warning("expired leases swept", extra={"count": count})
-    return count
-
-
-def _fence(message: OutboxMessage) -> list[Any]:
-    return [
-        OUTBOX.c.id == message.id,
-        OUTBOX.c.claim_token == message.claim_token,
-        OUTBOX.c.state == SENDING,
-    ]
-
-
-def _status_values(message: OutboxMessage, event: StatusKind, detail: str, now: datetime) -> dict:
-    return {
-        "organization_id": message.organization_id,
-        "entity_type": message.entity_type,
-        "entity_id": message.entity_id,
-        "event": event.value,
-        "detail": detail,
-        "message_id": message.id,
-        "at": now,
-    }
-
-
-def _fenced_update(
-    conn: Any,
-    message: OutboxMessage,
-    values: dict[str, Any],
-    event: StatusKind | None,
-    detail: str,
-    now: datetime,
-) -> bool:
-    done = conn.execute(update(OUTBOX).where(*_fence(message)).values(**values)).rowcount == 1
-    if done and event is not None and message.entity_type is not None:
-        conn.execute(insert(EVENTS).values(**_status_values(message, event, detail, now)))
-    return done
 
 
 class Worker:
@@ -279,15 +149,16 @@ class Worker:
                     # Claimed again and again without a result: it keeps killing workers.
                     detail = f"gave up after {message.attempts - 1} attempts"
                     if _fenced_update(
-                        conn, message, self._failed_values(detail), StatusKind.FAILED, detail, now
+                        conn, message, failed_values(detail), StatusKind.FAILED, detail, now
                     ):
                         result.failed += 1
                     continue
                 try:
-                    reason = check_still_wanted(session, message, now)
+                    reason = kinds.check(session, message, now)
                 except Exception as exc:
                     logger.exception("send check failed", extra={"outbox_id": message.id})
-                    self._retry_or_fail(conn, message, f"send check error: {exc}", now, result)
+                    detail = f"send check error: {exc}"
+                    retry_or_fail(self.retry_policy, conn, message, detail, now, result)
                     continue
                 if reason:
                     values = {
@@ -303,43 +174,6 @@ class Worker:
                 jobs.append(_Job(message, names.get(message.organization_id, "")))
             session.commit()
         return jobs, result
-
-    @staticmethod
-    def _failed_values(detail: str) -> dict[str, Any]:
-        return {
-            "state": MessageState.FAILED.value,
-            "claim_token": None,
-            "lease_until": None,
-            "next_attempt_at": None,
-            "last_error": detail,
-        }
-
-    def _retry_or_fail(
-        self, conn: Any, message: OutboxMessage, detail: str, now: datetime, result: BatchResult
-    ) -> None:
-        retry_at = self.retry_policy.next_attempt_at(message.attempts, now)
-        if retry_at is None:
-            detail = f"gave up after {message.attempts} attempts: {detail}"
-            if _fenced_update(
-                conn, message, self._failed_values(detail), StatusKind.FAILED, detail, now
-            ):
-                result.failed += 1
-            else:
-                result.lost += 1
-            return
-        values = {
-            "state": SCHEDULED,
-            "due_at": retry_at,
-            "next_attempt_at": retry_at,
-            "claim_token": None,
-            "lease_until": None,
-            "last_error": detail,
-        }
-        # No status event for a retry: the log shows outcomes, not every hiccup.
-        if _fenced_update(conn, message, values, None, detail, now):
-            result.retried += 1
-        else:
-            result.lost += 1
 
     def _mark(self, message: OutboxMessage, outcome: SendResult, now: datetime) -> BatchResult:
         """Record one send's outcome in its own transaction, fenced by the claim token."""
@@ -413,7 +247,7 @@ class Worker:
                     else:
                         result.lost += 1
                 elif outcome.outcome is SendOutcome.PERMANENT:
-                    values = self._failed_values(outcome.detail)
+                    values = failed_values(outcome.detail)
                     if _fenced_update(
                         conn, message, values, StatusKind.FAILED, outcome.detail, now
                     ):
@@ -421,7 +255,7 @@ class Worker:
                     else:
                         result.lost += 1
                 else:
-                    self._retry_or_fail(conn, message, outcome.detail, now, result)
+                    retry_or_fail(self.retry_policy, conn, message, outcome.detail, now, result)
         for (message, _outcome), result in zip(items, results, strict=True):
             if result.lost:
                 logger.warning(
@@ -467,11 +301,17 @@ class Worker:
     # -- send (event loop) --------------------------------------------------------------
 
     def _render(self, job: _Job, now: datetime) -> EmailMessage:
+        # Send-time values (links, PDFs) come from the kind table with this worker's
+        # own session and clock, never the app's global ones.
+        with Session(self.engine, expire_on_commit=False) as session:
+            context, attachments = kinds.send_time_parts(session, job.message, now)
         return render_message(
             job.message,
             organization_name=job.organization_name,
             sender=self.settings.mail_from,
             now=now,
+            extra_context=context,
+            attachments=attachments,
         )
 
     async def _process(self, job: _Job) -> BatchResult:

@@ -17,7 +17,7 @@ from rxapp import clock, routes
 from rxapp.db import session_scope
 from rxapp.i18n import catalog, pick_language, translate
 from rxapp.models import LANGUAGES, Module, Role
-from rxapp.services import auth
+from rxapp.services.accounts import auth
 
 logger = logging.getLogger(__name__)
 

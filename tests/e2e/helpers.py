@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from rxapp.services.demo import DEMO_LOGINS
+from rxapp.services.accounts.demo import DEMO_LOGINS
 
 DEMO = {d.role: d for d in DEMO_LOGINS}
 

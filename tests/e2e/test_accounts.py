@@ -98,7 +98,7 @@ def test_r_acc_2_forgot_credentials_end_to_end(page: Page, live_app):
     # Put the demo password back for the other tests.
     from rxapp import clock
     from rxapp.db import session_scope
-    from rxapp.services import auth
+    from rxapp.services.accounts import auth
 
     with session_scope(live_app.database_url) as s:
         req = auth.request_password_reset(s, email=email, now=clock.now())

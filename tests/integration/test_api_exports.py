@@ -15,17 +15,17 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from rxapp import routes
-from rxapp.api_exports import export_routes
+from rxapp.api.exports import export_routes
 from rxapp.models import Module, Role
-from rxapp.services import auth
+from rxapp.services.accounts import auth
+from rxapp.services.common.qr import qr_svg
 from rxapp.services.interactions import (
     complete_interaction,
     create_interaction,
     delete_interaction,
     link_of,
 )
-from rxapp.services.qr import qr_svg
-from rxapp.services.reports import results_csv
+from rxapp.services.interactions.reports import results_csv
 from tests.conftest import T0
 from tests.factories import make_org, make_participant, make_user
 from tests.integration.test_reports import _answer, pdf_text

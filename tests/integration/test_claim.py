@@ -4,7 +4,8 @@ from sqlmodel import Session
 
 from rxapp.mail.transport import SendOutcome, SendResult
 from rxapp.models.outbox import MessageState, OutboxMessage
-from rxapp.scheduler.worker import Worker, claim_due, sweep_expired_leases
+from rxapp.scheduler.claims import claim_due, sweep_expired_leases
+from rxapp.scheduler.worker import Worker
 from tests.conftest import T0
 from tests.factories import make_message
 

@@ -10,7 +10,8 @@ from sqlmodel import Session, col, select
 
 from rxapp.models.outbox import MessageState, OutboxMessage
 from rxapp.models.participants import Interaction, InteractionState
-from rxapp.services.errors import DomainError, NotAllowed
+from rxapp.scheduler.kinds import check as check_still_wanted
+from rxapp.services.common.errors import DomainError, NotAllowed
 from rxapp.services.interactions import (
     KIND_INVITATION,
     KIND_REMINDER,
@@ -31,8 +32,7 @@ from rxapp.services.interactions import (
     scores_of,
     set_reminders,
 )
-from rxapp.services.outbox import check_still_wanted
-from rxapp.services.questionnaires import ensure_default_questionnaire, questions_of
+from rxapp.services.interactions.questionnaires import ensure_default_questionnaire, questions_of
 from tests.conftest import T0
 from tests.factories import make_organization, make_participant
 

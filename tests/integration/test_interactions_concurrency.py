@@ -7,9 +7,9 @@ from sqlmodel import Session, select
 
 from rxapp.db import get_engine
 from rxapp.models.participants import Interaction
-from rxapp.services.errors import DomainError
+from rxapp.services.common.errors import DomainError
 from rxapp.services.interactions import REASON_NONE_LEFT, REASON_UNFINISHED, create_interaction
-from rxapp.services.questionnaires import ensure_default_questionnaire
+from rxapp.services.interactions.questionnaires import ensure_default_questionnaire
 from tests.conftest import T0
 from tests.factories import make_organization, make_participant
 

@@ -4,12 +4,12 @@ import pytest
 from sqlmodel import Session, select
 
 from rxapp.models.outbox import MessageState, OutboxMessage
-from rxapp.services.outbox import (
+from rxapp.services.common.outbox import (
     DuplicateMessage,
     cancel_messages,
     list_messages_for,
 )
-from rxapp.services.status_log import get_status_log, record_status
+from rxapp.services.common.status_log import get_status_log, record_status
 from tests.conftest import T0
 from tests.factories import make_message, make_organization
 

@@ -6,8 +6,8 @@ import pytest
 from sqlmodel import Session, select
 
 from rxapp.models.participants import Participant
-from rxapp.services.errors import DomainError, NotAllowed
-from rxapp.services.participants import (
+from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.interactions.participants import (
     add_participant,
     get_participant,
     import_participants_csv,

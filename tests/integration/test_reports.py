@@ -17,7 +17,7 @@ from rxapp.models.common import LANGUAGES
 from rxapp.models.outbox import OutboxMessage
 from rxapp.models.participants import Interaction
 from rxapp.scheduler.worker import Worker
-from rxapp.services.errors import NotAllowed, NotFound
+from rxapp.services.common.errors import NotAllowed, NotFound
 from rxapp.services.interactions import (
     KIND_INVITATION,
     KIND_REMINDER,
@@ -26,8 +26,8 @@ from rxapp.services.interactions import (
     create_interaction,
     record_answer,
 )
-from rxapp.services.questionnaires import questions_of
-from rxapp.services.reports import (
+from rxapp.services.interactions.questionnaires import questions_of
+from rxapp.services.interactions.reports import (
     build_report_pdf,
     export_results_rows,
     results_csv,

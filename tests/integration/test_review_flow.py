@@ -6,27 +6,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-import rxapp.scheduler.kinds  # noqa: F401  (registers the review kinds)
 from rxapp.mail.transport import SmtpTransport
 from rxapp.models.outbox import OutboxMessage
 from rxapp.models.reviews import ReviewInvitation, ReviewSettings
+from rxapp.scheduler import kinds
 from rxapp.scheduler.worker import Worker
+from rxapp.services.common.outbox import schedule_message
+from rxapp.services.common.status_log import get_status_log
 from rxapp.services.common.unsubscribe import (
     check_contact_rules,
     read_unsubscribe_token,
     set_contact_policy,
     unsubscribe,
 )
-from rxapp.services.outbox import (
-    register_send_check,
-    schedule_message,
-    unregister_send_check,
-)
 from rxapp.services.reviews import mail as review_mail
 from rxapp.services.reviews.purchases import PurchaseInput, record_purchases
 from rxapp.services.reviews.reviewing import open_review_page, submit_review
 from rxapp.services.reviews.rules import save_rules
-from rxapp.services.status_log import get_status_log
 from tests.conftest import T0
 
 # T0 is Mon 2 Mar 2026 09:00 UTC; with the defaults the invitation is due Mon 9 Mar 09:00.
@@ -290,11 +286,9 @@ async def test_r_rev_6_turning_reminders_off_cancels_queued_ones_and_none_is_sen
 
 
 @pytest.fixture
-def meeting_kind():
+def meeting_kind(monkeypatch):
     """A kind of another feature whose table entry lists the shared contact check."""
-    register_send_check("meeting_request", check_contact_rules)
-    yield
-    unregister_send_check("meeting_request", check_contact_rules)
+    monkeypatch.setitem(kinds.KINDS, "meeting_request", kinds.KindHooks(check=check_contact_rules))
 
 
 async def test_r_plus_8_unsubscribed_person_gets_nothing_more_of_any_kind(

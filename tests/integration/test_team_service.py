@@ -14,11 +14,11 @@ from rxapp.models import (
     TeamInvitation,
     User,
 )
+from rxapp.scheduler.kinds import check as check_still_wanted
 from rxapp.services import team
-from rxapp.services.auth import authenticate, resolve_session
-from rxapp.services.errors import DomainError, NotAllowed
-from rxapp.services.outbox import check_still_wanted
-from rxapp.services.tokens import hash_token
+from rxapp.services.accounts.auth import authenticate, resolve_session
+from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.tokens import hash_token
 from tests.conftest import START
 from tests.factories import make_org, make_user
 from tests.states import signed_in_token

@@ -5,10 +5,11 @@ from sqlmodel import Session, select
 
 from rxapp.mail.transport import MailboxTransport, SmtpTransport
 from rxapp.models.outbox import MailboxMessage, OutboxMessage
+from rxapp.scheduler import kinds
 from rxapp.scheduler.retry import RetryPolicy
 from rxapp.scheduler.worker import Worker
-from rxapp.services.outbox import cancel_messages, register_send_check, unregister_send_check
-from rxapp.services.status_log import get_status_log
+from rxapp.services.common.outbox import cancel_messages
+from rxapp.services.common.status_log import get_status_log
 from tests.conftest import T0
 from tests.factories import make_message
 
@@ -155,22 +156,19 @@ async def test_r_msg_2_cancelled_message_is_never_sent(engine, org, smtp, smtp_s
 
 
 async def test_r_msg_2_send_check_stops_message_whose_condition_became_false(
-    engine, org, smtp, smtp_settings, clock
+    engine, org, smtp, smtp_settings, clock, monkeypatch
 ):
     completed = {41}
 
     def reminder_still_wanted(session, message, now):
         return "interaction completed" if message.entity_id in completed else None
 
-    register_send_check("reminder", reminder_still_wanted)
-    try:
-        stopped = _one(engine, org, kind="reminder", template="test_message", entity_id=41)
-        wanted = _one(engine, org, kind="reminder", template="test_message", entity_id=42)
-        worker = _worker(engine, smtp_settings, clock)
-        result = await worker.run_once()
-        await worker.aclose()
-    finally:
-        unregister_send_check("reminder", reminder_still_wanted)
+    monkeypatch.setitem(kinds.KINDS, "reminder", kinds.KindHooks(check=reminder_still_wanted))
+    stopped = _one(engine, org, kind="reminder", template="test_message", entity_id=41)
+    wanted = _one(engine, org, kind="reminder", template="test_message", entity_id=42)
+    worker = _worker(engine, smtp_settings, clock)
+    result = await worker.run_once()
+    await worker.aclose()
     assert (result.cancelled, result.sent) == (1, 1)
     assert list(smtp.handler.message_ids()) == [wanted.message_id]
     row = _state(engine, stopped.id)

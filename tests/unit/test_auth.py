@@ -5,10 +5,10 @@ from datetime import timedelta
 from sqlmodel import select
 
 from rxapp.models import AuthSession, OneTimeToken, TokenPurpose
-from rxapp.services import auth
-from rxapp.services.errors import DomainError
-from rxapp.services.passwords import hash_password, verify_password
-from rxapp.services.tokens import hash_token
+from rxapp.services.accounts import auth
+from rxapp.services.accounts.passwords import hash_password, verify_password
+from rxapp.services.common.errors import DomainError
+from rxapp.services.common.tokens import hash_token
 from tests.conftest import START
 from tests.factories import PASSWORD, make_org, make_user
 
@@ -172,8 +172,8 @@ def test_r_acc_2_reset_ends_every_session(session):
 
 
 def test_r_acc_2_queued_reset_email_holds_no_link_and_is_dropped_once_used(session):
+    import rxapp.services.accounts.reset_mail as password_mail
     from rxapp.models.outbox import OutboxMessage
-    from rxapp.services import password_mail
 
     org = make_org(session)
     make_user(session, org, email="fay@example.com")
@@ -185,7 +185,7 @@ def test_r_acc_2_queued_reset_email_holds_no_link_and_is_dropped_once_used(sessi
     # The link the email will carry is rebuilt from the salt and the server secret.
     link = auth.reset_link_of(session, token_id=req.token_id, now=START)
     assert link.endswith("/reset/" + req.raw_token)
-    assert password_mail._reset_still_usable(session, message, START) is None
+    assert password_mail.check_reset_usable(session, message, START) is None
     auth.reset_password(session, token=req.raw_token, new_password="a brand new one", now=START)
     session.commit()
-    assert password_mail._reset_still_usable(session, message, START) == "link expired"
+    assert password_mail.check_reset_usable(session, message, START) == "link expired"

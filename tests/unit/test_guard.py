@@ -4,9 +4,9 @@ Handlers are called directly, as a crafted websocket message would call them.
 """
 
 from rxapp.models import Organization, User
-from rxapp.states.auth import ForgotState, LoginState
+from rxapp.states.accounts.auth import ForgotState, LoginState
+from rxapp.states.accounts.settings import SettingsState
 from rxapp.states.base import AppState
-from rxapp.states.settings import SettingsState
 from tests.conftest import START
 from tests.factories import PASSWORD, make_org, make_user
 from tests.states import make_state, signed_in_token

@@ -1,7 +1,7 @@
 """The mailbox page's handlers: admins only, own organization only (R-MSG-4, R-ACC-3)."""
 
 from rxapp.models.outbox import MailboxMessage
-from rxapp.states.mailbox import MailboxState
+from rxapp.states.accounts.mailbox import MailboxState
 from tests.conftest import START
 from tests.factories import make_org, make_user
 from tests.states import make_state, signed_in_token

@@ -3,9 +3,9 @@
 from sqlmodel import select
 
 from rxapp.models.participants import Interaction
-from rxapp.services import participants as participant_service
-from rxapp.states.participants import InviteState, ParticipantsState, ParticipantState
-from rxapp.states.take import TakeState
+from rxapp.services.interactions import participants as participant_service
+from rxapp.states.interactions import InviteState, ParticipantsState, ParticipantState
+from rxapp.states.interactions.take import TakeState
 from tests.conftest import START
 from tests.factories import make_org, make_user
 from tests.states import make_state, signed_in_token

@@ -6,7 +6,6 @@ from rxapp.mail.render import (
     Attachment,
     UnknownKind,
     available_kinds,
-    register_attachment_hook,
     render_message,
 )
 from rxapp.models.outbox import OutboxMessage
@@ -88,11 +87,7 @@ def test_unknown_kind_raises():
         render_message(message(kind="nope", template="nope"), organization_name="A", sender=SENDER)
 
 
-def test_r_bm_8_attachments_from_context_and_hook():
-    register_attachment_hook(
-        "test_message",
-        lambda m: [Attachment("meeting.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR")],
-    )
+def test_r_bm_8_attachments_from_context_and_send_time():
     email = render_message(
         message(
             kind="test_message",
@@ -102,6 +97,9 @@ def test_r_bm_8_attachments_from_context_and_hook():
         organization_name="A",
         sender=SENDER,
         now=NOW,
+        attachments=[
+            Attachment("meeting.ics", "text/calendar", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR")
+        ],
     )
     assert email.get_content_type() == "multipart/mixed"
     names = [p.get_filename() for p in email.iter_attachments()]

@@ -4,7 +4,7 @@ import re
 
 import segno
 
-from rxapp.services.qr import qr_svg
+from rxapp.services.common.qr import qr_svg
 
 
 def test_r_int_7_qr_svg_is_standalone_and_about_240_px_with_whole_pixel_modules():
@@ -19,7 +19,7 @@ def test_r_int_7_qr_svg_is_standalone_and_about_240_px_with_whole_pixel_modules(
 
 
 def test_r_int_9_csv_cells_cannot_become_formulas():
-    from rxapp.services.reports import _csv_cell
+    from rxapp.services.interactions.reports import _csv_cell
 
     for risky in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1"):
         assert _csv_cell(risky) == "'" + risky
@@ -27,7 +27,7 @@ def test_r_int_9_csv_cells_cannot_become_formulas():
 
 
 def test_r_int_9_report_scores_round_halves_up():
-    from rxapp.services.reports import format_score
+    from rxapp.services.interactions.reports import format_score
 
     assert [format_score(v) for v in (4.25, 2.5, 3.75, 1.0)] == ["4.3", "2.5", "3.8", "1.0"]
 
@@ -37,7 +37,7 @@ def test_r_int_9_report_embeds_a_unicode_font_when_the_system_has_one():
 
     import pytest
 
-    from rxapp.services.reports import ReportData, render_report_pdf, report_fonts
+    from rxapp.services.interactions.reports import ReportData, render_report_pdf, report_fonts
 
     if report_fonts()[0] == "Helvetica":
         pytest.skip("no DejaVu Sans on this system")

@@ -1,7 +1,7 @@
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from rxapp.services.send_time import (
+from rxapp.services.common.send_time import (
     apply_quiet_hours,
     in_quiet_hours,
     local_to_utc,

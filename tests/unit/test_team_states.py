@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from rxapp.models import AttributeOption, OutboxMessage, TeamInvitation, User
 from rxapp.services import team
-from rxapp.services.auth import resolve_session
+from rxapp.services.accounts.auth import resolve_session
 from rxapp.states.team import InvitationsState, JoinState, MembersState, TeamDashboardState
 from tests.conftest import START
 from tests.factories import make_org, make_user

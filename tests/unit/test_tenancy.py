@@ -3,8 +3,8 @@
 import pytest
 
 from rxapp.models.participants import Participant
-from rxapp.services.errors import NotAllowed, NotFound
-from rxapp.services.tenancy import owned_row
+from rxapp.services.common.errors import NotAllowed, NotFound
+from rxapp.services.common.tenancy import owned_row
 from tests.conftest import START
 from tests.factories import make_org
 

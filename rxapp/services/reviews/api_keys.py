@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from rxapp.models.reviews import ApiKey
-from rxapp.services.errors import DomainError, NotFound
-from rxapp.services.tokens import hash_token, same_hash
+from rxapp.services.common.errors import DomainError, NotFound
+from rxapp.services.common.tokens import hash_token, same_hash
 
 SCOPE_PURCHASES = "purchases"
 KEY_PREFIX = "bk_"

@@ -22,10 +22,10 @@ from rxapp.models.reviews import (
     ReviewInvitation,
     ReviewInvitationState,
 )
+from rxapp.services.common.tokens import derive_token
 from rxapp.services.common.unsubscribe import check_contact_rules, unsubscribe_token
 from rxapp.services.reviews import timing
 from rxapp.services.reviews.rules import TOKEN_PURPOSE, get_rules
-from rxapp.services.tokens import derive_token
 
 _SENT_STATES = (
     ReviewInvitationState.SENT.value,

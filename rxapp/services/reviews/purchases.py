@@ -30,8 +30,9 @@ from rxapp.models.reviews import (
     ReviewSettings,
     TimeMode,
 )
-from rxapp.services.errors import DomainError
-from rxapp.services.outbox import make_message_id
+from rxapp.services.common.errors import DomainError
+from rxapp.services.common.outbox import make_message_id
+from rxapp.services.common.tokens import derive_token, hash_token, new_salt
 from rxapp.services.reviews import timing
 from rxapp.services.reviews.rules import (
     ENTITY,
@@ -40,7 +41,6 @@ from rxapp.services.reviews.rules import (
     TOKEN_PURPOSE,
     get_rules,
 )
-from rxapp.services.tokens import derive_token, hash_token, new_salt
 
 MAX_BATCH = 1000
 MAX_PRODUCTS = 50

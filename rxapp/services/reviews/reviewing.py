@@ -20,11 +20,11 @@ from rxapp.models.reviews import (
     ReviewInvitation,
     ReviewInvitationState,
 )
-from rxapp.services.errors import DomainError
-from rxapp.services.outbox import cancel_messages
+from rxapp.services.common.errors import DomainError
+from rxapp.services.common.outbox import cancel_messages
+from rxapp.services.common.status_log import record_status
+from rxapp.services.common.tokens import hash_token
 from rxapp.services.reviews.rules import ENTITY, KIND_REMINDER
-from rxapp.services.status_log import record_status
-from rxapp.services.tokens import hash_token
 
 # How long a customer may change a review after first sending it.
 EDIT_WINDOW = timedelta(minutes=30)

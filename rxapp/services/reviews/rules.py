@@ -16,7 +16,7 @@ from rxapp.models.reviews import (
     ReviewSettings,
     TimeMode,
 )
-from rxapp.services.errors import DomainError
+from rxapp.services.common.errors import DomainError
 
 KIND_INVITATION = "review_invitation"
 KIND_REMINDER = "review_reminder"

@@ -14,7 +14,7 @@ from typing import Protocol
 from dateutil.relativedelta import relativedelta
 
 from rxapp.models.reviews import DelayUnit, FrequencyMode, ProductMode, TimeMode
-from rxapp.services.send_time import local_to_utc, resolve_zone
+from rxapp.services.common.send_time import local_to_utc, resolve_zone
 
 # "Optimize automatically" needs this many recorded answers before it trusts them.
 OPTIMIZE_MIN_ANSWERS = 20

@@ -1,0 +1,16 @@
+"""Every HTTP endpoint of Beckon, mounted beside Reflex's event socket.
+
+Each feature contributes a list of Starlette routes; endpoints that need a signed-in
+user go through ``rxapp.api.guard`` (cookie, role, organization, module).
+"""
+
+from starlette.applications import Starlette
+
+from rxapp.api.exports import export_routes
+from rxapp.api.health import health_routes
+from rxapp.api.session import session_routes
+
+
+def build_api() -> Starlette:
+    """The Starlette app mounted as Reflex's ``api_transformer``."""
+    return Starlette(routes=[*session_routes(), *health_routes(), *export_routes()])

@@ -1,0 +1,76 @@
+"""The start page, the "coming soon" page and the "no access" page."""
+
+import reflex as rx
+
+from rxapp import routes
+from rxapp.components.shell import app_shell, page_title, tr
+from rxapp.pages.registry import page
+from rxapp.states.base import AppState
+
+# What each navigation entry's tile says on the home page.
+_TILE_TEXT = {
+    "nav.participants": "home.participants",
+    "nav.reviews": "home.reviews",
+    "nav.events": "home.events",
+    "nav.team": "home.team",
+    "nav.settings": "home.settings",
+    "nav.mailbox": "home.mailbox",
+}
+
+
+def _tile(item: rx.Var) -> rx.Component:
+    return rx.cond(
+        item["key"] != "nav.home",
+        rx.card(
+            rx.vstack(
+                rx.heading(tr(item["key"]), as_="h2", size="4"),
+                rx.text(
+                    AppState.t[rx.Var.create(_TILE_TEXT).to(dict)[item["key"]].to(str)],
+                    color_scheme="gray",
+                    size="2",
+                ),
+                rx.link(rx.button(tr("home.open"), variant="soft", size="3"),
+                        href=item["route"]),
+                spacing="3",
+                align="start",
+            ),
+            width="100%",
+        ),
+    )
+
+
+@page(route=routes.HOME, on_load=AppState.enter_signed_in)
+def home_page() -> rx.Component:
+    """Tiles of the modules the signed-in role can open."""
+    return app_shell(
+        page_title(AppState.t["home.title"].to(str).replace("{name}", AppState.user_name)),
+        rx.text(
+            AppState.t["home.intro"].to(str).replace("{org}", AppState.org_name),
+            color_scheme="gray", margin_bottom="20px",
+        ),
+        rx.grid(
+            rx.foreach(AppState.nav, _tile),
+            columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+            spacing="4",
+            width="100%",
+        ),
+    )
+
+
+@page(route=routes.REVIEWS, on_load=AppState.enter_staff)
+@page(route=routes.EVENTS, on_load=AppState.enter_events)
+def coming_soon_page() -> rx.Component:
+    """A module of a later release."""
+    return app_shell(
+        page_title(tr("soon.title")),
+        rx.callout(tr("soon.body"), icon="hammer", id="coming-soon"),
+    )
+
+
+@page(route=routes.FORBIDDEN, on_load=AppState.enter_signed_in)
+def forbidden_page() -> rx.Component:
+    """Shown when a signed-in role opens a page it has no access to."""
+    return app_shell(
+        page_title(tr("forbidden.title")),
+        rx.callout(tr("forbidden.body"), color_scheme="amber", icon="lock"),
+    )

@@ -1,0 +1,77 @@
+"""The built-in mailbox (R-MSG-4): what would have been sent, per organization."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, func, select
+
+from rxapp.models.outbox import MailboxMessage, OutboxMessage
+from rxapp.services.common.status_log import StatusRow, get_status_log
+
+
+@dataclass(frozen=True)
+class MailboxRow:
+    """One line of the mailbox list."""
+
+    id: int
+    recipient: str
+    subject: str
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class MailboxView:
+    """One message as its recipient would see it, with the status log of what it concerns."""
+
+    id: int
+    recipient: str
+    subject: str
+    received_at: datetime
+    text_body: str
+    html_body: str
+    status: list[StatusRow]
+
+
+def list_mailbox(
+    session: Session, *, organization_id: int, limit: int = 50, offset: int = 0
+) -> tuple[list[MailboxRow], int]:
+    """Return one page of the organization's mailbox, newest first, and the total count."""
+    limit = max(1, min(int(limit), 200))
+    offset = max(0, int(offset))
+    where = MailboxMessage.organization_id == organization_id
+    total = session.exec(select(func.count()).select_from(MailboxMessage).where(where)).one()
+    rows = session.exec(
+        select(MailboxMessage)
+        .where(where)
+        .order_by(MailboxMessage.received_at.desc(), MailboxMessage.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [MailboxRow(r.id, r.recipient, r.subject, r.received_at) for r in rows], int(total)
+
+
+def get_mailbox_message(
+    session: Session, *, organization_id: int, mailbox_id: int
+) -> MailboxView | None:
+    """Return one message of the organization's mailbox; another organization's is None."""
+    row = session.get(MailboxMessage, mailbox_id)
+    if row is None or row.organization_id != organization_id:
+        return None
+    status: list[StatusRow] = []
+    source = session.get(OutboxMessage, row.outbox_id) if row.outbox_id else None
+    if source is not None and source.entity_type and source.entity_id is not None:
+        status = get_status_log(
+            session,
+            organization_id=organization_id,
+            entity_type=source.entity_type,
+            entity_id=source.entity_id,
+        )
+    return MailboxView(
+        id=row.id,
+        recipient=row.recipient,
+        subject=row.subject,
+        received_at=row.received_at,
+        text_body=row.text_body,
+        html_body=row.html_body,
+        status=status,
+    )

@@ -1,0 +1,43 @@
+"""The one tenancy check for rows looked up by an id a client sent."""
+
+from typing import Any, TypeVar
+
+from sqlmodel import Session
+
+from rxapp.services.common.errors import NotAllowed, NotFound
+
+T = TypeVar("T")
+
+
+def owned_row(
+    session: Session,
+    model: type[T],
+    row_id: Any,
+    *,
+    organization_id: int,
+    missing: str | None = None,
+) -> T:
+    """Return the row with ``row_id`` if it belongs to ``organization_id``.
+
+    Args:
+        session: Any session.
+        model: A table with an ``organization_id`` column.
+        row_id: The id as the client sent it (anything; only a real int can match).
+        organization_id: The signed-in user's organization.
+        missing: Catalogue key of ``NotFound`` for an unknown id; None answers an
+            unknown id like another organization's one (``NotAllowed``), revealing nothing.
+
+    Raises:
+        NotFound: No such row (only when ``missing`` is given).
+        NotAllowed: Not an int id, or the row belongs to another organization.
+    """
+    if not isinstance(row_id, int) or isinstance(row_id, bool):
+        raise NotAllowed()
+    row = session.get(model, row_id)
+    if row is None:
+        if missing is None:
+            raise NotAllowed()
+        raise NotFound(missing)
+    if row.organization_id != organization_id:  # type: ignore[attr-defined]
+        raise NotAllowed("common.not_allowed")
+    return row

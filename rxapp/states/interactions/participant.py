@@ -1,0 +1,203 @@
+"""State of one participant's page: dashboard, history, side panel (R-INT-2..4, R-INT-6..10)."""
+
+
+import reflex as rx
+
+from rxapp import clock
+from rxapp.db import session_scope
+from rxapp.models import LANGUAGES, Module
+from rxapp.services import interactions
+from rxapp.services.common.errors import DomainError, NotAllowed, NotFound
+from rxapp.services.common.outbox import list_messages_for
+from rxapp.services.common.status_log import get_status_log
+from rxapp.services.interactions import participants
+from rxapp.services.interactions.questionnaires import ensure_default_questionnaire
+from rxapp.states.base import STAFF, AppState
+from rxapp.states.interactions.common import _date, _int, _path_id
+
+
+class ParticipantState(AppState):
+    """One participant: results dashboard, interactions side panel, creation rules (R-INT-2..4)."""
+
+    found: bool = False
+    participant_id: int = 0
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    p_language: str = ""
+    can_create: bool = False
+    reason: str = ""
+    remaining: int = 0
+    completed_count: int = 0
+    scores: list[dict[str, str | float]] = []
+    history: list[dict[str, str]] = []
+    items: list[dict[str, str]] = []
+    panel_open: bool = False
+    open_log_id: int = 0
+    log: list[dict[str, str]] = []
+    queued: list[dict[str, str]] = []
+    confirm_delete_id: int = 0
+
+    def _guard(self):  # noqa: ANN202
+        return self._require_module(Module.INTERACTIONS.value, *STAFF)
+
+    def _read(self) -> None:
+        principal = self._guard()
+        pid = _path_id(self.router.url.path, "participants")
+        self.found = False
+        if principal is None or pid is None:
+            return
+        try:
+            with session_scope() as session:
+                person = participants.get_participant(
+                    session, organization_id=principal.organization_id, participant_id=pid
+                )
+                rows = interactions.list_interactions(
+                    session, organization_id=principal.organization_id, participant_id=pid
+                )
+                eligibility = interactions.can_create_interaction(
+                    session, organization_id=principal.organization_id, participant_id=pid
+                )
+                self.remaining = interactions.remaining_interactions(
+                    session, organization_id=principal.organization_id
+                )
+                completed = [r for r in rows if r.state == "completed"]
+                labels = ensure_default_questionnaire(session).dimensions.get("labels", {})
+                latest_scores = (
+                    interactions.scores_of(session, organization_id=principal.organization_id,
+                                           interaction_id=completed[0].id)
+                    if completed else {}
+                )
+        except (NotFound, NotAllowed):
+            return
+        self.found = True
+        self.participant_id = pid
+        self.first_name, self.last_name = person.first_name, person.last_name
+        self.email, self.p_language = person.email, person.language
+        self.can_create = eligibility.allowed
+        self.reason = eligibility.reason or ""
+        self.completed_count = len(completed)
+        ui = self.lang if self.lang in LANGUAGES else "en"
+        self.scores = [
+            {"dimension": (labels.get(k) or {}).get(ui) or k, "score": round(v, 2)}
+            for k, v in latest_scores.items()
+        ]
+        self.history = [
+            {"id": str(r.id), "completed": _date(r.completed_at)} for r in completed
+        ]
+        self.items = [
+            {"id": str(r.id), "state": r.state, "created": _date(r.created_at),
+             "completed": _date(r.completed_at), "reminders": "on" if r.reminders_on else "off",
+             "open": "yes" if r.state in ("invited", "in_progress") else ""}
+            for r in rows if r.state != "deleted"
+        ]
+
+    @rx.event
+    def load(self) -> None:
+        """Read the participant named in the address."""
+        self.panel_open = False
+        self.open_log_id = 0
+        self.confirm_delete_id = 0
+        self._read()
+
+    @rx.event
+    def toggle_panel(self, value: bool) -> None:
+        """Open or close the "manage participant and interactions" side panel."""
+        self.panel_open = value is True
+
+    def _act(self, interaction_id: object, action):  # noqa: ANN001, ANN202
+        principal = self._guard()
+        iid = _int(interaction_id)
+        if principal is None or iid is None:
+            return None, rx.toast.error(self._tr("error.not_allowed"))
+        try:
+            with session_scope() as session:
+                result = action(session, principal.organization_id, iid)
+        except NotAllowed:
+            return None, rx.toast.error(self._tr("error.not_allowed"))
+        except DomainError as err:
+            return None, rx.toast.error(self._tr(err.code))
+        return result, None
+
+    @rx.event
+    def remind(self, interaction_id: str):  # noqa: ANN201
+        """Send the link again now (the same link)."""
+        _, error = self._act(interaction_id, lambda s, org, iid: interactions.remind_now(
+            s, organization_id=org, interaction_id=iid, now=clock.now()))
+        if error:
+            return error
+        self._read()
+        return rx.toast.success(self._tr("participant.reminded"))
+
+    @rx.event
+    def copy_link(self, interaction_id: str):  # noqa: ANN201
+        """Put the participant's link on the clipboard; it never enters the page state."""
+        link, error = self._act(interaction_id, lambda s, org, iid: interactions.participant_link(
+            s, organization_id=org, interaction_id=iid))
+        if error:
+            return error
+        return [rx.set_clipboard(link), rx.toast.success(self._tr("invite.copied"))]
+
+    @rx.event
+    def set_reminders(self, interaction_id: str, on: bool):  # noqa: ANN201
+        """Turn weekly reminders on or off until completion (R-INT-6)."""
+        _, error = self._act(interaction_id, lambda s, org, iid: interactions.set_reminders(
+            s, organization_id=org, interaction_id=iid, on=on is True, now=clock.now()))
+        self._read()
+        return error
+
+    @rx.event
+    def ask_delete(self, interaction_id: str) -> None:
+        """Ask for confirmation before deleting an unfinished interaction."""
+        self.confirm_delete_id = _int(interaction_id) or 0
+
+    @rx.event
+    def cancel_delete(self) -> None:
+        """Keep the interaction."""
+        self.confirm_delete_id = 0
+
+    @rx.event
+    def delete(self):  # noqa: ANN201
+        """Delete the unfinished interaction that was confirmed (R-INT-10)."""
+        iid, self.confirm_delete_id = self.confirm_delete_id, 0
+        _, error = self._act(iid, lambda s, org, i: interactions.delete_interaction(
+            s, organization_id=org, interaction_id=i, now=clock.now()))
+        if error:
+            return error
+        self._read()
+        return rx.toast.success(self._tr("participant.deleted"))
+
+    @rx.event
+    def show_log(self, interaction_id: str) -> None:
+        """Show the status log of one interaction (R-MSG-5)."""
+        principal = self._guard()
+        iid = _int(interaction_id)
+        if principal is None or iid is None:
+            return
+        if self.open_log_id == iid:
+            self.open_log_id = 0
+            return
+        try:
+            with session_scope() as session:
+                interactions.get_interaction(
+                    session, organization_id=principal.organization_id, interaction_id=iid
+                )
+                rows = get_status_log(session, organization_id=principal.organization_id,
+                                      entity_type=interactions.ENTITY, entity_id=iid)
+                messages = list_messages_for(session, organization_id=principal.organization_id,
+                                             entity_type=interactions.ENTITY, entity_id=iid)
+        except (NotFound, NotAllowed):
+            return
+        # What is still to come (R-MSG-5): queued emails with their planned time.
+        self.queued = [
+            {"kind": m.kind, "due": m.due_at.strftime("%Y-%m-%d %H:%M UTC")}
+            for m in sorted(messages, key=lambda m: m.due_at) if m.state == "scheduled"
+        ]
+        self.open_log_id = iid
+        self.log = [
+            {"event": r.event, "at": r.at.strftime("%Y-%m-%d %H:%M UTC"),
+             "detail": r.detail if r.event in ("failed", "cancelled") else ""}
+            for r in rows
+        ]
+
+
