@@ -219,7 +219,8 @@ def _result(outcome) -> PurchaseResult:
 
 async def post_purchases(request: Request) -> Response:
     """Record one purchase (an object) or a batch (``{"purchases": [...]}``)."""
-    if not _bearer(request):
+    # The key first: a caller without one learns nothing, not even what a 422 would say.
+    if not _bearer(request) or not await asyncio.to_thread(_key_is_valid, request):
         return _unauthorized()
     try:
         data = await _json_body(request)
@@ -233,10 +234,7 @@ async def post_purchases(request: Request) -> Response:
             else [PurchaseIn.model_validate(data)]
         )
     except ValidationError as exc:
-        # Checked after the key, so a caller without one learns nothing from a 422.
-        if await asyncio.to_thread(_key_is_valid, request):
-            return _validation_422(exc)
-        return _unauthorized()
+        return _validation_422(exc)
     try:
         outcomes = await asyncio.to_thread(_record, request, items)
     except DomainError as exc:
