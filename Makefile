@@ -10,7 +10,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 BUN_VERSION := 1.4.5
 PYTHON ?= python3
 
-.PHONY: setup run test test-fast worker lint bench-send bench-participants chromium clean
+.PHONY: setup run test test-fast worker lint bench-send bench-participants bench-reviews chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ bench-send: setup
 
 bench-participants: setup
 	$(PY) -m benchmarks.bench_participants
+
+bench-reviews: setup
+	$(PY) -m benchmarks.bench_reviews
 
 clean:
 	rm -rf .web .states beckon.db

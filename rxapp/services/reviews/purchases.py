@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlmodel import Session, col
 
 from rxapp.models.accounts import Organization
@@ -222,9 +222,9 @@ def _customers(session: Session, org_id: int, items: list[PurchaseInput], now: d
         if email not in known
     ]
     if new:
-        rows = session.execute(
-            insert(Customer).returning(Customer.id, Customer.email, sort_by_parameter_order=True),
-            new,
+        table = Customer.__table__
+        rows = session.connection().execute(
+            table.insert().returning(table.c.id, table.c.email, sort_by_parameter_order=True), new
         )
         for cid, email in rows:
             result[email] = (cid, latest[email].timezone)
@@ -381,9 +381,10 @@ def _insert_purchases(session, org_id, fresh: list[_Pending], source: str, now) 
         }
         for p in fresh
     ]
-    result = session.execute(
-        insert(Purchase).returning(
-            Purchase.id, Purchase.order_reference, sort_by_parameter_order=True
+    table = Purchase.__table__
+    result = session.connection().execute(
+        table.insert().returning(
+            table.c.id, table.c.order_reference, sort_by_parameter_order=True
         ),
         rows,
     )
@@ -417,12 +418,15 @@ def _insert_invitations(session, org_id, fresh, purchase_ids, rules, now) -> Non
             messages.append((p, kind, due_at, reminder_at))
     if not rows:
         return
+    # Core inserts (not the ORM's bulk path): a third of the time for 1,000 rows.
+    conn = session.connection()
+    table = ReviewInvitation.__table__
     ids = list(
-        session.execute(
-            insert(ReviewInvitation).returning(ReviewInvitation.id, sort_by_parameter_order=True),
-            rows,
+        conn.execute(
+            table.insert().returning(table.c.id, sort_by_parameter_order=True), rows
         ).scalars()
     )
+    domain = make_message_id().rpartition("@")[2].rstrip(">")
     outbox_rows = []
     for invitation_id, (p, kind, due_at, reminder_at) in zip(ids, messages, strict=True):
         if p.capped:
@@ -447,18 +451,18 @@ def _insert_invitations(session, org_id, fresh, purchase_ids, rules, now) -> Non
                     "idempotency_key": f"{message_kind}:{invitation_id}",
                     "entity_type": ENTITY,
                     "entity_id": invitation_id,
-                    "message_id": make_message_id(),
+                    "message_id": make_message_id(domain),
                     "created_at": now,
                 }
             )
     if not outbox_rows:
         return
-    message_ids = session.execute(
-        insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
-        outbox_rows,
+    outbox = OutboxMessage.__table__
+    message_ids = conn.execute(
+        outbox.insert().returning(outbox.c.id, sort_by_parameter_order=True), outbox_rows
     ).scalars()
-    session.execute(
-        insert(StatusEvent),
+    conn.execute(
+        StatusEvent.__table__.insert(),
         [
             {
                 "organization_id": org_id,
