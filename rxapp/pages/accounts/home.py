@@ -57,7 +57,6 @@ def home_page() -> rx.Component:
     )
 
 
-@page(route=routes.REVIEWS, on_load=AppState.enter_staff)
 @page(route=routes.EVENTS, on_load=AppState.enter_events)
 def coming_soon_page() -> rx.Component:
     """A module of a later release."""

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
@@ -156,3 +156,16 @@ def cancel_queued_reminders(session: Session, *, organization_id: int, now: date
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
+
+
+def count_queued_reminders(session: Session, *, organization_id: int) -> int:
+    """How many review reminders of the organization wait in the outbox."""
+    return session.exec(
+        sm_select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.organization_id == organization_id,
+            OutboxMessage.kind == KIND_REMINDER,
+            col(OutboxMessage.state).in_(_QUEUED),
+        )
+    ).one()
