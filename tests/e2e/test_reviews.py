@@ -60,8 +60,8 @@ def _wait_state(live_app, recipient: str, kind: str, state: str, timeout: float 
         if rows and all(m.state == state for m in rows):
             return
         time.sleep(0.2)
-    raise AssertionError(f"{kind} to {recipient} never reached {state}: "
-                         f"{[(m.kind, m.state, m.last_error) for m in _outbox(live_app, recipient)]}")
+    seen = [(m.kind, m.state, m.last_error) for m in _outbox(live_app, recipient)]
+    raise AssertionError(f"{kind} to {recipient} never reached {state}: {seen}")
 
 
 def _purchase(live_app, key: str, ref: str, email: str, language: str) -> httpx.Response:
