@@ -18,7 +18,7 @@ from sqlmodel import Session
 from rxapp.models.outbox import OutboxMessage
 from rxapp.services.accounts import reset_mail
 from rxapp.services.common.attachments import Attachment
-from rxapp.services.common.unsubscribe import check_contact_rules
+from rxapp.services.common.unsubscribe import check_contact_rules, unsubscribe_context
 from rxapp.services.interactions import base as interactions
 from rxapp.services.interactions import mail as interaction_mail
 from rxapp.services.interactions import reports
@@ -41,6 +41,15 @@ def _both(first: Check, second: Check) -> Check:
     return check
 
 
+def _with_unsubscribe(context: "Context", scope: str) -> "Context":
+    """A context that also carries the email's unsubscribe link and headers (R-PLUS-8)."""
+
+    def with_link(session: Session, message: OutboxMessage, now: datetime) -> dict[str, Any]:
+        return {**context(session, message, now), **unsubscribe_context(message, scope)}
+
+    return with_link
+
+
 @dataclass(frozen=True)
 class KindHooks:
     """What the scheduler does for one kind at send time; every part optional."""
@@ -57,20 +66,20 @@ KINDS: dict[str, KindHooks] = {
     # Every kind that reaches an invitee honours unsubscribes and the contact cap (R-PLUS-8).
     interactions.KIND_INVITATION: KindHooks(
         check=_both(interaction_mail.check_invitation, check_contact_rules),
-        context=interaction_mail.link_context,
+        context=_with_unsubscribe(interaction_mail.link_context, "interactions"),
     ),
     interactions.KIND_REMINDER: KindHooks(
         check=_both(interaction_mail.check_reminder, check_contact_rules),
-        context=interaction_mail.link_context,
+        context=_with_unsubscribe(interaction_mail.link_context, "interactions"),
     ),
     interactions.KIND_REPORT: KindHooks(attachments=reports.report_attachments),
     team.KIND_INVITATION: KindHooks(
         check=_both(team_mail.check_still_pending, check_contact_rules),
-        context=team_mail.join_link_context,
+        context=_with_unsubscribe(team_mail.join_link_context, "team"),
     ),
     team.KIND_EXPIRING: KindHooks(
         check=_both(team_mail.check_still_pending, check_contact_rules),
-        context=team_mail.join_link_context,
+        context=_with_unsubscribe(team_mail.join_link_context, "team"),
     ),
     # Review checks call the contact rules themselves (they also mark the invitation).
     reviews.KIND_INVITATION: KindHooks(

@@ -354,3 +354,51 @@ async def test_r_plus_8_contact_cap_across_kinds_exempts_transactional(
     with Session(engine) as s:
         team = s.exec(select(OutboxMessage).where(OutboxMessage.kind == "meeting_request")).one()
     assert team.last_error == "contact frequency cap"
+
+
+async def test_r_plus_8_interaction_invitations_carry_the_link_and_honour_it(
+    env, engine, org, smtp, clock
+):
+    from rxapp.services.interactions import create_interaction
+    from rxapp.services.interactions.questionnaires import ensure_default_questionnaire
+    from tests.factories import make_participant
+
+    with Session(engine, expire_on_commit=False) as s:
+        s.get(type(org), org.id).interactions_bought = 5
+        ensure_default_questionnaire(s)
+        eva = make_participant(s, organization_id=org.id, now=T0, email="eva@example.com")
+        ulf = make_participant(s, organization_id=org.id, now=T0, email="ulf@example.com")
+        s.commit()
+        for person in (eva, ulf):
+            create_interaction(s, organization_id=org.id, participant_id=person.id, now=T0)
+        unsubscribe(s, organization_id=org.id, email="ulf@example.com", scope="interactions",
+                    now=T0)
+        s.commit()
+    result = await _run(env, clock, T0)
+    await env.aclose()
+    assert result.sent == 1 and result.cancelled == 1
+    (mail,) = smtp.handler.received
+    assert mail["To"].addresses[0].addr_spec == "eva@example.com"
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = mail["List-Unsubscribe"].strip("<>")
+    assert read_unsubscribe_token(url.rsplit("/", 1)[1])[2] == "interactions"
+    assert url in mail.get_body(("html",)).get_content()
+
+
+async def test_r_rev_1_calendar_months_31_jan_plus_1_month_through_the_worker(
+    env, engine, org, smtp, clock
+):
+    _rules(engine, org, service_delay=1, service_unit="months")
+    jan31 = datetime(2027, 1, 31, 15, 0, tzinfo=UTC)
+    assert _buy(engine, org, "M-1", at=jan31).first_due_at == datetime(2027, 2, 28, 9, tzinfo=UTC)
+    assert (await _run(env, clock, datetime(2027, 2, 28, 8, 59, tzinfo=UTC))).sent == 0
+    assert (await _run(env, clock, datetime(2027, 2, 28, 9, 0, tzinfo=UTC))).sent == 1
+    await env.aclose()
+
+
+async def test_r_rev_1_weeks_through_the_worker(env, engine, org, smtp, clock):
+    _rules(engine, org, service_delay=2, service_unit="weeks")
+    assert _buy(engine, org, "W-1").first_due_at == DUE + timedelta(weeks=1)
+    assert (await _run(env, clock, DUE)).sent == 0
+    assert (await _run(env, clock, DUE + timedelta(weeks=1))).sent == 1
+    await env.aclose()

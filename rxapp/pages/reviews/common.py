@@ -20,7 +20,13 @@ def section_tabs() -> rx.Component:
             rx.link(
                 rx.button(
                     tr(key),
-                    variant=rx.cond(AppState.router.url.path == route, "solid", "soft"),
+                    # Production serves pages with a trailing slash.
+                    variant=rx.cond(
+                        (AppState.router.url.path == route)
+                        | (AppState.router.url.path == route + "/"),
+                        "solid",
+                        "soft",
+                    ),
                     size="2",
                 ),
                 href=route,

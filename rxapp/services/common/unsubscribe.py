@@ -11,11 +11,13 @@ import base64
 import hashlib
 import hmac
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from rxapp import routes
 from rxapp.models.contact import ContactPolicy, Unsubscribe, UnsubscribeScope
 from rxapp.models.outbox import MessageState, OutboxMessage
 from rxapp.settings import get_secret_key
@@ -203,3 +205,24 @@ def check_contact_rules(session: Session, message: OutboxMessage, now: datetime)
     ):
         return "contact frequency cap"
     return None
+
+
+def unsubscribe_context(message: OutboxMessage, scope: str) -> dict[str, Any]:
+    """Template values and RFC 8058 headers of the unsubscribe link of one email.
+
+    Returns:
+        ``unsubscribe_url`` (shown in the email's footer) and ``headers`` with
+        ``List-Unsubscribe`` and ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``.
+
+    """
+    url = routes.unsubscribe_url(
+        unsubscribe_token(organization_id=message.organization_id, email=message.recipient,
+                          scope=scope)
+    )
+    return {
+        "unsubscribe_url": url,
+        "headers": {
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    }

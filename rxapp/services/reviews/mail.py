@@ -15,6 +15,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from rxapp import routes
+from rxapp.models.contact import UnsubscribeScope
 from rxapp.models.outbox import OutboxMessage
 from rxapp.models.reviews import (
     InvitationKind,
@@ -23,7 +24,7 @@ from rxapp.models.reviews import (
     ReviewInvitationState,
 )
 from rxapp.services.common.tokens import derive_token
-from rxapp.services.common.unsubscribe import check_contact_rules, unsubscribe_token
+from rxapp.services.common.unsubscribe import check_contact_rules, unsubscribe_context
 from rxapp.services.reviews import timing
 from rxapp.services.reviews.rules import TOKEN_PURPOSE, get_rules
 
@@ -145,20 +146,9 @@ def invitation_context(session: Session, message: OutboxMessage, now: datetime) 
     products = []
     if purchase is not None and invitation.kind != InvitationKind.SERVICE.value:
         products = [str(p.get("name") or p.get("sku") or "") for p in purchase.products]
-    unsubscribe = routes.unsubscribe_url(
-        unsubscribe_token(
-            organization_id=message.organization_id,
-            email=message.recipient,
-            scope="reviews",
-        )
-    )
     return {
         "link": invitation_link(invitation),
         "invitation_kind": invitation.kind,
         "products": products,
-        "unsubscribe_url": unsubscribe,
-        "headers": {
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        **unsubscribe_context(message, UnsubscribeScope.REVIEWS.value),
     }
