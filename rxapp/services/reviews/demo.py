@@ -13,7 +13,13 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from rxapp.models.outbox import MessageState, OutboxMessage
-from rxapp.models.reviews import ApiKey, Customer, ReviewInvitation, ReviewInvitationState
+from rxapp.models.reviews import (
+    ApiKey,
+    Customer,
+    Purchase,
+    ReviewInvitation,
+    ReviewInvitationState,
+)
 from rxapp.services.common.outbox import cancel_messages
 from rxapp.services.common.tokens import derive_token, hash_token
 from rxapp.services.common.unsubscribe import unsubscribe
@@ -92,7 +98,12 @@ def _stars(rnd: random.Random) -> int:
 
 
 def seed_reviews_demo(session: Session, *, organization_id: int, now: datetime) -> None:
-    """Fill the demo organization's review program in the caller's transaction."""
+    """Fill the demo organization's review program in the caller's transaction.
+
+    Idempotent: an organization that already has purchases gets nothing more.
+    """
+    if session.exec(select(Purchase.id).where(Purchase.organization_id == organization_id)).first():
+        return
     rnd = random.Random(11)
     start = now - timedelta(days=120)
     # At most one invitation a month per customer, so repeat buyers show both outcomes.
