@@ -26,7 +26,13 @@ from rxapp.services.common.unsubscribe import unsubscribe
 from rxapp.services.reviews.api_keys import KEY_PREFIX, SCOPE_PURCHASES
 from rxapp.services.reviews.purchases import PurchaseInput, record_purchases
 from rxapp.services.reviews.reviewing import open_review_page, submit_review
-from rxapp.services.reviews.rules import ENTITY, TOKEN_PURPOSE, save_rules
+from rxapp.services.reviews.rules import (
+    ENTITY,
+    KIND_INVITATION,
+    KIND_REMINDER,
+    TOKEN_PURPOSE,
+    save_rules,
+)
 
 DEMO_PURCHASES = 300
 _FIRST = [
@@ -154,6 +160,7 @@ def seed_reviews_demo(session: Session, *, organization_id: int, now: datetime) 
         .where(
             OutboxMessage.organization_id == organization_id,
             OutboxMessage.state == MessageState.SCHEDULED.value,
+            col(OutboxMessage.kind).in_([KIND_INVITATION, KIND_REMINDER]),
             col(OutboxMessage.due_at) <= now,
         )
         .values(state=MessageState.SENT.value, sent_at=OutboxMessage.due_at, attempts=1)
