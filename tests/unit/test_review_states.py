@@ -150,3 +150,18 @@ def test_review_page_with_a_bad_token_is_invalid_and_submit_refused(world):
     s.stars = {"service": 5}
     s.submit()
     assert s.error_text and s.status == "invalid"
+
+
+def test_purchase_history_only_for_own_organization(world):
+    s = _state(PurchasesState, world, "organizer", path="/reviews/purchases")
+    s.load()
+    s.set_field("email", "eva@example.com")
+    s.set_field("order_reference", "H-1")
+    s.submit()
+    pid = s.rows[0]["id"]
+    s.open_log(pid)
+    assert s.log_reference == "H-1" and [r["event"] for r in s.log_rows] == ["scheduled"]
+    other = _state(PurchasesState, world, "beta_admin", path="/reviews/purchases")
+    other.open_log(pid)
+    other.open_log({"id": pid})
+    assert other.log_rows == [] and other.log_reference == ""

@@ -5,6 +5,7 @@ import reflex as rx
 from rxapp import routes
 from rxapp.components.forms import field_error, notice
 from rxapp.components.shell import app_shell, page_title, tr
+from rxapp.components.status_log import status_log
 from rxapp.pages.registry import page
 from rxapp.pages.reviews.common import section_tabs, select_field
 from rxapp.states.base import LANGUAGES, AppState
@@ -146,6 +147,13 @@ def _row(r: rx.Var) -> rx.Component:
         rx.cond(r["products"] != "", rx.text(r["products"], size="2")),
         rx.flex(
             rx.badge(r["states"], variant="soft"),
+            rx.button(
+                rx.icon("history", size=14),
+                tr("reviews.pur.history"),
+                variant="ghost",
+                size="1",
+                on_click=S.open_log(r["id"]),
+            ),
             rx.cond(
                 r["next"] != "",
                 rx.text(tr("reviews.pur.next"), " ", r["next"], size="1", color_scheme="gray"),
@@ -207,6 +215,21 @@ def _list() -> rx.Component:
     )
 
 
+def _log_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(tr("status.title"), " · ", S.log_reference),
+            status_log(S.log_rows, label=lambda e: tr("status." + e), empty=tr("status.empty")),
+            rx.flex(
+                rx.button(tr("common.close"), variant="soft", on_click=S.close_log),
+                justify="end",
+                margin_top="16px",
+            ),
+        ),
+        open=S.log_reference != "",
+    )
+
+
 @page(route=routes.REVIEWS_PURCHASES, on_load=[AppState.enter_staff, S.load])
 def purchases_page() -> rx.Component:
     """Record purchases by hand or from a file; see what each one scheduled."""
@@ -222,4 +245,5 @@ def purchases_page() -> rx.Component:
             align_items="start",
         ),
         rx.box(_list(), margin_top="16px"),
+        _log_dialog(),
     )

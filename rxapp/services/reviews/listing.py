@@ -7,6 +7,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from rxapp.models.reviews import Customer, Purchase, ReviewInvitation
+from rxapp.services.common.errors import NotFound
+from rxapp.services.common.status_log import StatusRow, get_status_log
+from rxapp.services.reviews.rules import ENTITY
 
 PAGE_SIZE = 50
 
@@ -42,9 +45,7 @@ def list_purchases(
     search = (search or "").strip().lower()[:100]
     if search:
         like = f"%{search}%"
-        conds.append(
-            col(Purchase.order_reference).ilike(like) | col(Customer.email).ilike(like)
-        )
+        conds.append(col(Purchase.order_reference).ilike(like) | col(Customer.email).ilike(like))
     base = select(Purchase, Customer.name, Customer.email).join(
         Customer, col(Customer.id) == Purchase.customer_id
     )
@@ -89,3 +90,36 @@ def list_purchases(
             )
         )
     return result, int(total)
+
+
+def purchase_log(
+    session: Session, *, organization_id: int, purchase_id: int
+) -> list[tuple[str, StatusRow]]:
+    """The status log of every invitation of one purchase, oldest first (R-PLUS-4).
+
+    Shows what was scheduled, sent, opened, reviewed, and what was cancelled and why
+    (reminders turned off, unsubscribed, frequency cap, contact cap).
+
+    Returns:
+        (invitation kind, status row) pairs.
+
+    Raises:
+        NotFound: No such purchase in this organization.
+
+    """
+    purchase = session.get(Purchase, purchase_id) if isinstance(purchase_id, int) else None
+    if purchase is None or purchase.organization_id != organization_id:
+        raise NotFound("error.not_found")
+    rows: list[tuple[str, StatusRow]] = []
+    for inv in session.exec(
+        select(ReviewInvitation).where(ReviewInvitation.purchase_id == purchase_id)
+    ):
+        if inv.skip_reason and inv.state == "capped":
+            rows.append((inv.kind, StatusRow("cancelled", inv.created_at, inv.skip_reason, None)))
+        rows.extend(
+            (inv.kind, row)
+            for row in get_status_log(
+                session, organization_id=organization_id, entity_type=ENTITY, entity_id=inv.id or 0
+            )
+        )
+    return sorted(rows, key=lambda pair: pair[1].at)

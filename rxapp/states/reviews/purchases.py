@@ -10,9 +10,9 @@ from rxapp import clock
 from rxapp.db import session_scope
 from rxapp.models import Module
 from rxapp.models.reviews import PurchaseSource
-from rxapp.services.common.errors import DomainError
+from rxapp.services.common.errors import DomainError, NotFound
 from rxapp.services.reviews.csv_import import import_csv
-from rxapp.services.reviews.listing import PAGE_SIZE, list_purchases
+from rxapp.services.reviews.listing import PAGE_SIZE, list_purchases, purchase_log
 from rxapp.services.reviews.purchases import PurchaseInput, record_purchases
 from rxapp.states.base import STAFF, AppState
 
@@ -56,6 +56,9 @@ class PurchasesState(AppState):
     error_field: str = ""
     error_text: str = ""
     result_text: str = ""
+
+    log_reference: str = ""
+    log_rows: list[dict[str, str]] = []
 
     importing: bool = False
     import_text: str = ""
@@ -211,3 +214,36 @@ class PurchasesState(AppState):
         ]
         self.page = 0
         self._reload(principal.organization_id)
+
+    @rx.event
+    def open_log(self, purchase_id: str) -> None:
+        """Show the status log of a purchase's invitations (its own organization's only)."""
+        principal = self._guard()
+        if principal is None or not isinstance(purchase_id, str) or not purchase_id.isdigit():
+            return
+        try:
+            with session_scope() as session:
+                rows = purchase_log(
+                    session,
+                    organization_id=principal.organization_id,
+                    purchase_id=int(purchase_id),
+                )
+        except NotFound:
+            return
+        self.log_reference = next(
+            (r["reference"] for r in self.rows if r["id"] == purchase_id), purchase_id
+        )
+        self.log_rows = [
+            {
+                "event": row.event,
+                "at": _when(row.at, self.language),
+                "detail": f"{self._tr('reviews.kind.' + kind)} · {row.detail}".rstrip(" ·"),
+            }
+            for kind, row in rows
+        ]
+
+    @rx.event
+    def close_log(self) -> None:
+        """Close the status log."""
+        self.log_reference = ""
+        self.log_rows = []
