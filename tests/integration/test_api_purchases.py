@@ -4,6 +4,8 @@ No 500 whatever the body; nothing accepted without a valid key; no key of one
 organization reaching another's data (issue 11, "Done when").
 """
 
+import warnings
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -14,7 +16,11 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 from sqlmodel import Session, select
-from starlette.testclient import TestClient
+
+with warnings.catch_warnings():
+    # Starlette nudges towards httpx2; httpx is what the project installs.
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 
 from rxapp import routes
 from rxapp.api import build_api
@@ -219,3 +225,46 @@ def test_fuzz_with_another_organizations_key_sees_nothing_of_it(case, api, engin
     with Session(engine) as s:
         for p in s.exec(select(Purchase)).all():
             assert p.order_reference != "SECRET-1" or p.organization_id == api["a"].id
+
+
+def test_r_rev_7_reviews_export_for_own_staff_only(app_db, engine, frozen_clock):
+    from rxapp.models.reviews import ReviewInvitation
+    from rxapp.services.accounts import auth
+    from rxapp.services.common.tokens import derive_token
+    from rxapp.services.reviews.purchases import PurchaseInput, record_purchases
+    from rxapp.services.reviews.reviewing import submit_review
+    from rxapp.services.reviews.rules import TOKEN_PURPOSE
+    from tests.factories import make_org, make_user
+
+    with Session(engine, expire_on_commit=False) as s:
+        acme = make_org(s, name="Acme")
+        other = make_org(s, name="Other")
+        staff = make_user(s, acme, role="organizer")
+        agent = make_user(s, acme, role="agent")
+        outsider = make_user(s, other)
+        record_purchases(
+            s, organization_id=acme.id, now=T0,
+            items=[PurchaseInput(email="ann@example.com", order_reference="X-1",
+                                 occurred_at=T0, name="=cmd|' /C calc'!A0")],
+        )
+        inv = s.exec(select(ReviewInvitation)).one()
+        submit_review(s, token=derive_token(TOKEN_PURPOSE, inv.link_salt),
+                      ratings={"service": (4, "Good")}, now=T0)
+        s.commit()
+        cookies = {}
+        for name, user in (("staff", staff), ("agent", agent), ("outsider", outsider)):
+            ticket = auth.issue_login_ticket(s, user_id=user.id, now=T0)
+            cookies[name] = auth.redeem_login_ticket(s, ticket=ticket, now=T0)
+        s.commit()
+    client = TestClient(APP)
+    url = routes.API_REVIEWS_EXPORT + "?stars=4"
+    ok = client.get(url, cookies={routes.SESSION_COOKIE: cookies["staff"]})
+    assert ok.status_code == 200 and "Good" in ok.text
+    assert "'=cmd" in ok.text  # a formula-looking name is defused
+    assert client.get(url).status_code == 403
+    assert client.get(url, cookies={routes.SESSION_COOKIE: cookies["agent"]}).status_code == 403
+    foreign = client.get(url, cookies={routes.SESSION_COOKIE: cookies["outsider"]})
+    assert foreign.status_code == 200 and "Good" not in foreign.text
+    none = client.get(routes.API_REVIEWS_EXPORT + "?stars=1",
+                      cookies={routes.SESSION_COOKIE: cookies["staff"]})
+    assert "Good" not in none.text
