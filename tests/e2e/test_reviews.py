@@ -19,10 +19,13 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from rxapp import db, routes
+from rxapp.models import Organization
 from rxapp.models.contact import Unsubscribe
 from rxapp.models.outbox import OutboxMessage
 from rxapp.models.reviews import ReviewInvitation
+from rxapp.services.interactions import create_interaction
 from tests.e2e.helpers import open_page, sign_in_as
+from tests.factories import make_participant
 from tests.smtp_server import html_part, text_part
 
 REVIEW_LINK = re.compile(r"https?://\S+/r/[A-Za-z0-9_\-]+")
@@ -186,3 +189,15 @@ def test_r_rev_1_to_8_settings_api_invitation_review_and_unsubscribe(
     with Session(db.get_engine(live_app.database_url)) as s:
         inv = s.exec(select(ReviewInvitation).order_by(ReviewInvitation.id.desc())).first()
         assert inv.state == "cancelled" and inv.skip_reason == "unsubscribed"
+
+    # Nor of another kind: an interaction invitation to the same address is cancelled too.
+    with Session(db.get_engine(live_app.database_url), expire_on_commit=False) as s:
+        org_id = s.exec(select(Organization.id).where(Organization.slug == "demo")).one()
+        person = make_participant(s, organization_id=org_id, now=datetime.now(UTC), email=second)
+        create_interaction(s, organization_id=org_id, participant_id=person.id,
+                           now=datetime.now(UTC))
+        s.commit()
+    _wait_state(live_app, second, "interaction_invitation", "cancelled")
+    assert [m.last_error for m in _outbox(live_app, second)
+            if m.kind == "interaction_invitation"] == ["unsubscribed"]
+    assert len(live_app.smtp.messages_to(second)) == 1
