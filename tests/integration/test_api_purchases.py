@@ -268,3 +268,22 @@ def test_r_rev_7_reviews_export_for_own_staff_only(app_db, engine, frozen_clock)
     none = client.get(routes.API_REVIEWS_EXPORT + "?stars=1",
                       cookies={routes.SESSION_COOKIE: cookies["staff"]})
     assert "Good" not in none.text
+
+
+def test_concurrent_repeats_of_one_order_record_it_once_and_never_500(api, engine):
+    """Two shops' retries racing: one 201, the other a duplicate, never a 500."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    batch = {"purchases": [_one(f"R-{n}", email=f"r{n}@example.com") for n in range(200)]}
+
+    def post(_):
+        client = TestClient(APP, raise_server_exceptions=False)
+        return client.post(routes.API_PURCHASES, json=batch, headers=_auth(api["key_a"]))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(post, range(4)))
+    assert [a.status_code for a in answers] == [200] * 4, [a.text[:200] for a in answers]
+    assert sum(a.json()["created"] for a in answers) == 200
+    with Session(engine) as s:
+        assert len(s.exec(select(Purchase)).all()) == 200
+        assert len(s.exec(select(OutboxMessage)).all()) == 200
