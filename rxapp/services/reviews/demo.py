@@ -132,27 +132,31 @@ def seed_reviews_demo(session: Session, *, organization_id: int, now: datetime) 
     moments = sorted(
         start + timedelta(minutes=rnd.randrange(120 * 24 * 60)) for _ in range(DEMO_PURCHASES)
     )
+    by_day: dict[object, list[PurchaseInput]] = {}
     for n, moment in enumerate(moments):
-        # Some customers buy again: the 3-year cap holds their later invitations back.
+        # Some customers buy again: the monthly cap holds some of their invitations back.
         name, email, language = customers[
             n if n < len(customers) else rnd.randrange(len(customers))
         ]
         products = tuple(rnd.sample(_PRODUCTS, rnd.choice([1, 1, 2])))
+        by_day.setdefault(moment.date(), []).append(
+            PurchaseInput(
+                email=email,
+                name=name,
+                language=language,
+                order_reference=f"DEMO-{10000 + n}",
+                occurred_at=moment,
+                products=products,
+            )
+        )
+    # One batch per day, recorded as that day's shop would have posted it.
+    for items in by_day.values():
         record_purchases(
             session,
             organization_id=organization_id,
-            items=[
-                PurchaseInput(
-                    email=email,
-                    name=name,
-                    language=language,
-                    order_reference=f"DEMO-{10000 + n}",
-                    occurred_at=moment,
-                    products=products,
-                )
-            ],
+            items=items,
             source=rnd.choice(["api", "api", "csv", "form"]),
-            now=moment,
+            now=items[0].occurred_at,
         )
     # Emails due before today went out (as the scheduler would have done).
     session.execute(
