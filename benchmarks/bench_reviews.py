@@ -107,6 +107,8 @@ def main() -> None:
         elapsed = time.perf_counter() - started
     assert saved.cancelled_reminders == queued == TOTAL, (saved.cancelled_reminders, queued)
     print(f"cancel reminders: {elapsed:.3f} s  ({saved.cancelled_reminders} reminders)")
+    # Shared machines: the figures above mean little without the load they ran under.
+    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
 
 
 if __name__ == "__main__":
