@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from rxapp.mail.transport import SmtpTransport
 from rxapp.models.outbox import OutboxMessage
-from rxapp.models.reviews import ReviewInvitation, ReviewSettings
+from rxapp.models.reviews import Review, ReviewInvitation, ReviewSettings
 from rxapp.scheduler import kinds
 from rxapp.scheduler.worker import Worker
 from rxapp.services.common.outbox import list_messages_for, schedule_message
@@ -402,3 +402,41 @@ async def test_r_rev_1_weeks_through_the_worker(env, engine, org, smtp, clock):
     assert (await _run(env, clock, DUE)).sent == 0
     assert (await _run(env, clock, DUE + timedelta(weeks=1))).sent == 1
     await env.aclose()
+
+
+def test_r_rev_7_one_review_per_link_edit_window_and_product_only_links(engine, org, clock):
+    from rxapp.services.common.errors import DomainError
+    from rxapp.services.common.tokens import derive_token
+    from rxapp.services.reviews.reviewing import EDIT_WINDOW
+    from rxapp.services.reviews.rules import TOKEN_PURPOSE
+
+    _rules(engine, org, product_mode="separate", product_delay=2)
+    _buy(engine, org, "P-1", products=[("SKU-1", "Kettle")])
+    service, product = _invitations(engine, org)
+    with Session(engine) as s:
+        token = derive_token(TOKEN_PURPOSE, product.link_salt)
+        page = open_review_page(s, token=token, now=DUE)
+        assert [x.key for x in page.subjects] == ["SKU-1"]  # products only
+        with pytest.raises(DomainError) as empty:
+            submit_review(s, token=token, ratings={}, now=DUE)
+        assert empty.value.field == "SKU-1"
+        with pytest.raises(DomainError):
+            submit_review(s, token=token, ratings={"service": (5, "")}, now=DUE)
+        with pytest.raises(DomainError):
+            submit_review(s, token=token, ratings={"SKU-1": (6, "")}, now=DUE)
+        submit_review(s, token=token, ratings={"SKU-1": (4, "ok")}, now=DUE)
+        # Changed within the window: still one review, marked edited.
+        submit_review(s, token=token, ratings={"SKU-1": (5, "great")}, now=DUE + EDIT_WINDOW / 2)
+        with pytest.raises(DomainError) as closed:
+            submit_review(s, token=token, ratings={"SKU-1": (1, "")}, now=DUE + EDIT_WINDOW)
+        assert closed.value.code == "review.edit_closed"
+        s.commit()
+        reviews = s.exec(select(Review)).all()
+        assert [(r.subject, r.stars, r.text, r.edited_at is not None) for r in reviews] == [
+            ("SKU-1", 5, "great", True)
+        ]
+        # The service link asks about the service only.
+        page = open_review_page(
+            s, token=derive_token(TOKEN_PURPOSE, service.link_salt), now=DUE
+        )
+        assert [x.key for x in page.subjects] == ["service"]

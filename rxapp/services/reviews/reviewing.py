@@ -167,7 +167,8 @@ def submit_review(
         raise DomainError("review.edit_closed")
     subjects = dict(_subjects(session, invitation))
     if not isinstance(ratings, dict) or not ratings:
-        raise DomainError("review.stars_required", SERVICE)
+        # Named after the first thing asked about, so the page shows it next to it.
+        raise DomainError("review.stars_required", next(iter(subjects), SERVICE))
     for key, value in ratings.items():
         if key not in subjects:
             raise DomainError("review.unknown_subject", str(key)[:100])
