@@ -23,6 +23,7 @@ from starlette.routing import Route
 
 from rxapp import clock, routes
 from rxapp.db import session_scope
+from rxapp.i18n import translate
 from rxapp.models.common import LANGUAGES
 from rxapp.models.reviews import Customer, Purchase, PurchaseSource
 from rxapp.services.common.errors import DomainError
@@ -112,10 +113,11 @@ class PurchaseStatus(BaseModel):
 
 
 class FieldError(BaseModel):
-    """One rejected field and why."""
+    """One rejected field and why (``code`` is stable, ``reason`` is for people)."""
 
     field: str
     reason: str
+    code: str = ""
 
 
 class ErrorOut(BaseModel):
@@ -148,7 +150,7 @@ def _field_name(loc: tuple) -> str:
 
 def _validation_422(exc: ValidationError) -> JSONResponse:
     detail = [
-        {"field": _field_name(tuple(e["loc"])), "reason": e["msg"]}
+        {"field": _field_name(tuple(e["loc"])), "reason": e["msg"], "code": e["type"]}
         for e in exc.errors(include_url=False)[:50]
     ]
     return _error(422, "invalid purchase", detail)
@@ -241,7 +243,10 @@ async def post_purchases(request: Request) -> Response:
         field = (exc.field or "body").replace("items", "purchases")
         if not batch:
             field = field.split(".", 1)[1] if field.startswith("purchases[") else field
-        return _error(422, "invalid purchase", [{"field": field, "reason": exc.code}])
+        reason = translate("en", exc.code)
+        return _error(
+            422, "invalid purchase", [{"field": field, "reason": reason, "code": exc.code}]
+        )
     if outcomes is None:
         return _unauthorized()
     results = [_result(o) for o in outcomes]

@@ -103,7 +103,11 @@ def test_422_names_the_field_and_the_reason(api):
     assert r.json()["detail"][0]["field"] == "language"
     r = c.post(routes.API_PURCHASES, json=_one(email="not-an-email"), headers=_auth(api["key_a"]))
     assert r.status_code == 422 and r.json()["detail"] == [
-        {"field": "email", "reason": "reviews.email_invalid"}
+        {
+            "field": "email",
+            "reason": "Enter a valid email address.",
+            "code": "reviews.email_invalid",
+        }
     ]
     batch = {"purchases": [_one("C-1"), _one("C-2", purchased_at="2026-03-01T10:00:00")]}
     r = c.post(routes.API_PURCHASES, json=batch, headers=_auth(api["key_a"]))
