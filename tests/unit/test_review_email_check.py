@@ -5,7 +5,7 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rxapp.services.reviews.purchases import _checked_email
+from rxapp.services.reviews.purchase_input import _checked_email
 
 CASES = [
     "a@b.co", "A.B@Example.COM", "x@example.test", "a@localhost", "a@b.c1", "a@123.com",
