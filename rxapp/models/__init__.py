@@ -2,11 +2,12 @@
 
 from rxapp.models.accounts import (
     AuthSession,
-    LoginFailure,
     Module,
     OneTimeToken,
     Organization,
     Role,
+    TabBinding,
+    ThrottleHit,
     TokenPurpose,
     User,
 )
@@ -70,7 +71,6 @@ __all__ = [
     "Questionnaire",
     "Score",
     "AuthSession",
-    "LoginFailure",
     "Language",
     "MailboxMessage",
     "MessageState",
@@ -81,6 +81,8 @@ __all__ = [
     "Role",
     "StatusEvent",
     "StatusKind",
+    "TabBinding",
+    "ThrottleHit",
     "TokenPurpose",
     "User",
 ]
