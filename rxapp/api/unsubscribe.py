@@ -27,7 +27,10 @@ _HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+        "frame-ancestors 'none'"
+    ),
 }
 _STYLE = (
     "body{font-family:-apple-system,'Segoe UI',Roboto,sans-serif;background:#f4f5f7;"

@@ -233,12 +233,12 @@ def test_fuzz_with_another_organizations_key_sees_nothing_of_it(case, api, engin
 
 def test_r_rev_7_reviews_export_for_own_staff_only(app_db, engine, frozen_clock):
     from rxapp.models.reviews import ReviewInvitation
-    from rxapp.services.accounts import auth
     from rxapp.services.common.tokens import derive_token
     from rxapp.services.reviews.purchases import PurchaseInput, record_purchases
     from rxapp.services.reviews.reviewing import submit_review
     from rxapp.services.reviews.rules import TOKEN_PURPOSE
     from tests.factories import make_org, make_user
+    from tests.states import signed_in_token
 
     with Session(engine, expire_on_commit=False) as s:
         acme = make_org(s, name="Acme")
@@ -255,11 +255,10 @@ def test_r_rev_7_reviews_export_for_own_staff_only(app_db, engine, frozen_clock)
         submit_review(s, token=derive_token(TOKEN_PURPOSE, inv.link_salt),
                       ratings={"service": (4, "Good")}, now=T0)
         s.commit()
-        cookies = {}
-        for name, user in (("staff", staff), ("agent", agent), ("outsider", outsider)):
-            ticket = auth.issue_login_ticket(s, user_id=user.id, now=T0)
-            cookies[name] = auth.redeem_login_ticket(s, ticket=ticket, now=T0)
-        s.commit()
+        cookies = {
+            name: signed_in_token(s, user.id, T0)
+            for name, user in (("staff", staff), ("agent", agent), ("outsider", outsider))
+        }
     client = TestClient(APP)
     url = routes.API_REVIEWS_EXPORT + "?stars=4"
     ok = client.get(url, cookies={routes.SESSION_COOKIE: cookies["staff"]})

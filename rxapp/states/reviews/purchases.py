@@ -187,7 +187,9 @@ class PurchasesState(AppState):
     async def handle_upload(self, files: list[rx.UploadFile]):  # noqa: ANN201
         """Import purchases from an uploaded CSV file (checked row by row)."""
         principal = self._guard()
-        if principal is None or not files:
+        if principal is None or not isinstance(files, list) or not files:
+            return
+        if not hasattr(files[0], "read"):
             return
         data = await files[0].read()
         if len(data) > MAX_UPLOAD:

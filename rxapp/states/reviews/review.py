@@ -58,7 +58,13 @@ class ReviewPageState(AppState):
     def set_stars(self, key: str, value: int) -> None:
         """Pick 1-5 stars for one subject."""
         keys = {s["key"] for s in self.subjects}
-        if key in keys and isinstance(value, int) and 1 <= value <= 5:
+        if (
+            isinstance(key, str)
+            and key in keys
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and 1 <= value <= 5
+        ):
             self.stars = {**self.stars, key: value}
             if self.error_subject == key:
                 self.error_subject = self.error_text = ""
@@ -67,7 +73,7 @@ class ReviewPageState(AppState):
     def set_text(self, key: str, value: str) -> None:
         """Type the text for one subject."""
         keys = {s["key"] for s in self.subjects}
-        if key in keys and isinstance(value, str):
+        if isinstance(key, str) and key in keys and isinstance(value, str):
             self.texts = {**self.texts, key: value[:5000]}
 
     @rx.event
