@@ -42,6 +42,10 @@ API_PURCHASE = "/api/v1/purchases/{order_reference}"
 API_OPENAPI = "/api/v1/openapi.json"
 API_REVIEWS_EXPORT = "/api/reviews/export.csv"
 UNSUBSCRIBE = "/api/unsubscribe/{token}"
+# Endpoints called from outside our pages that never read the session cookie, so the
+# Origin check (a defence for cookie-carrying requests) does not apply: shops posting
+# purchases with an API key, and mail clients' RFC 8058 one-click unsubscribe POST.
+CROSS_ORIGIN_PREFIXES = ("/api/v1/", "/api/unsubscribe/")
 
 API_EXPORT_RESULTS_CSV = "/api/export/results.csv"
 API_EXPORT_RESULTS_XLSX = "/api/export/results.xlsx"

@@ -247,13 +247,25 @@ def test_r_rev_7_reviews_export_for_own_staff_only(app_db, engine, frozen_clock)
         agent = make_user(s, acme, role="agent")
         outsider = make_user(s, other)
         record_purchases(
-            s, organization_id=acme.id, now=T0,
-            items=[PurchaseInput(email="ann@example.com", order_reference="X-1",
-                                 occurred_at=T0, name="=cmd|' /C calc'!A0")],
+            s,
+            organization_id=acme.id,
+            now=T0,
+            items=[
+                PurchaseInput(
+                    email="ann@example.com",
+                    order_reference="X-1",
+                    occurred_at=T0,
+                    name="=cmd|' /C calc'!A0",
+                )
+            ],
         )
         inv = s.exec(select(ReviewInvitation)).one()
-        submit_review(s, token=derive_token(TOKEN_PURPOSE, inv.link_salt),
-                      ratings={"service": (4, "Good")}, now=T0)
+        submit_review(
+            s,
+            token=derive_token(TOKEN_PURPOSE, inv.link_salt),
+            ratings={"service": (4, "Good")},
+            now=T0,
+        )
         s.commit()
         cookies = {
             name: signed_in_token(s, user.id, T0)
@@ -268,8 +280,9 @@ def test_r_rev_7_reviews_export_for_own_staff_only(app_db, engine, frozen_clock)
     assert client.get(url, cookies={routes.SESSION_COOKIE: cookies["agent"]}).status_code == 403
     foreign = client.get(url, cookies={routes.SESSION_COOKIE: cookies["outsider"]})
     assert foreign.status_code == 200 and "Good" not in foreign.text
-    none = client.get(routes.API_REVIEWS_EXPORT + "?stars=1",
-                      cookies={routes.SESSION_COOKIE: cookies["staff"]})
+    none = client.get(
+        routes.API_REVIEWS_EXPORT + "?stars=1", cookies={routes.SESSION_COOKIE: cookies["staff"]}
+    )
     assert "Good" not in none.text
 
 
@@ -290,3 +303,24 @@ def test_concurrent_repeats_of_one_order_record_it_once_and_never_500(api, engin
     with Session(engine) as s:
         assert len(s.exec(select(Purchase)).all()) == 200
         assert len(s.exec(select(OutboxMessage)).all()) == 200
+
+
+def test_shops_and_mail_clients_post_without_our_origin_other_posts_still_refused(api, engine):
+    """Behind the whole middleware stack: the purchases API and the one-click unsubscribe
+    read no cookie, so they take POSTs from anywhere; cookie endpoints still need our Origin."""
+    from rxapp.api.middleware import protect
+
+    client = TestClient(protect(APP), raise_server_exceptions=False)
+    answer = client.post(routes.API_PURCHASES, json=_one("O-1"), headers=_auth(api["key_a"]))
+    assert answer.status_code == 201, answer.text
+    token = unsubscribe_token(organization_id=api["a"].id, email="ann@example.com", scope="reviews")
+    assert (
+        client.post(
+            routes.unsubscribe_path(token),
+            headers={"Origin": "https://evil.example"},
+            data={"List-Unsubscribe": "One-Click"},
+        ).status_code
+        == 200
+    )
+    refused = client.post(routes.API_SESSION_END, headers={"Origin": "https://evil.example"})
+    assert refused.status_code == 403 and refused.text == "Forbidden origin"
