@@ -1,7 +1,7 @@
 """review invitations
 
 Revision ID: ad07de8ed9ee
-Revises: b7e13c5a9d21
+Revises: 390d83e474b0
 Create Date: 2026-11-24 09:00:43.409142
 
 """
@@ -14,7 +14,7 @@ import sqlmodel
 
 # revision identifiers, used by Alembic.
 revision: str = 'ad07de8ed9ee'
-down_revision: Union[str, None] = 'b7e13c5a9d21'
+down_revision: Union[str, None] = '390d83e474b0'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

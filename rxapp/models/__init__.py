@@ -13,6 +13,21 @@ from rxapp.models.accounts import (
 )
 from rxapp.models.common import LANGUAGES, Language
 from rxapp.models.contact import ContactPolicy, Unsubscribe, UnsubscribeScope
+from rxapp.models.meetings import (
+    Attendee,
+    Availability,
+    Event,
+    MatchingRule,
+    Meeting,
+    MeetingEmailTemplate,
+    MeetingSpace,
+    MeetingStatus,
+    Partner,
+    PartnerContact,
+    PartnerProduct,
+    Product,
+    Slot,
+)
 from rxapp.models.outbox import (
     MailboxMessage,
     MessageState,
@@ -56,6 +71,19 @@ __all__ = [
     "ReviewSettings",
     "Unsubscribe",
     "UnsubscribeScope",
+    "Attendee",
+    "Availability",
+    "Event",
+    "MatchingRule",
+    "Meeting",
+    "MeetingEmailTemplate",
+    "MeetingSpace",
+    "MeetingStatus",
+    "Partner",
+    "PartnerContact",
+    "PartnerProduct",
+    "Product",
+    "Slot",
     "AttributeKind",
     "AttributeOption",
     "ClassOfService",

@@ -22,6 +22,7 @@ from rxapp.services.common.unsubscribe import check_contact_rules, unsubscribe_c
 from rxapp.services.interactions import base as interactions
 from rxapp.services.interactions import mail as interaction_mail
 from rxapp.services.interactions import reports
+from rxapp.services.meetings import mail as meeting_mail
 from rxapp.services.reviews import mail as review_mail
 from rxapp.services.reviews import rules as reviews
 from rxapp.services.team import base as team
@@ -87,6 +88,16 @@ KINDS: dict[str, KindHooks] = {
     ),
     reviews.KIND_REMINDER: KindHooks(
         check=review_mail.check_reminder, context=review_mail.invitation_context
+    ),
+    meeting_mail.KIND_ACCEPTED: KindHooks(
+        check=meeting_mail.check_meeting_mail,
+        context=meeting_mail.meeting_mail_context,
+        attachments=meeting_mail.meeting_mail_attachments,
+    ),
+    meeting_mail.KIND_NOTICE: KindHooks(
+        check=meeting_mail.check_meeting_mail,
+        context=meeting_mail.meeting_mail_context,
+        attachments=meeting_mail.meeting_mail_attachments,
     ),
 }
 

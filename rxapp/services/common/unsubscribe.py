@@ -23,8 +23,9 @@ from rxapp.models.outbox import MessageState, OutboxMessage
 from rxapp.settings import get_secret_key
 
 # Messages a person asked for, or needs, whatever they unsubscribed from: never capped.
+# Meeting emails confirm, move or cancel a meeting the person has: transactional too.
 TRANSACTIONAL_KINDS = frozenset(
-    {"password_reset", "test_message", "interaction_report", "meeting_confirmation"}
+    {"password_reset", "test_message", "interaction_report", "meeting_accepted", "meeting_notice"}
 )
 # Outbox kind prefix -> the scope an unsubscribe names.
 _SCOPE_OF_PREFIX = {
