@@ -20,7 +20,7 @@ ifndef NPM_CONFIG_REGISTRY
 export NPM_CONFIG_REGISTRY := $(or $(shell npm config get registry 2>/dev/null),https://registry.npmjs.org/)
 endif
 
-.PHONY: setup run test test-fast worker lint bench-send bench-participants bench-import bench-meetings chromium clean
+.PHONY: setup run test test-fast worker lint bench-send bench-participants bench-import bench-meetings bench-reviews chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,9 @@ bench-participants: setup
 
 bench-import: setup
 	$(PY) -m benchmarks.bench_import
+
+bench-reviews: setup
+	$(PY) -m benchmarks.bench_reviews
 
 bench-meetings: setup
 	$(PY) -m benchmarks.bench_meetings

@@ -14,6 +14,9 @@ PARTICIPANT = "/participants/[pid]"
 PARTICIPANT_NEW = "/participants/[pid]/new"
 TAKE = "/i/[token]"
 REVIEWS = "/reviews"
+REVIEWS_SETTINGS = "/reviews/settings"
+REVIEWS_PURCHASES = "/reviews/purchases"
+REVIEW = "/r/[token]"
 EVENTS = "/events"
 EVENT = "/events/[eid]"
 EVENT_SLOTS = "/events/[eid]/slots"
@@ -44,6 +47,16 @@ FAVICON_SVG = "/favicon.svg"
 API_SESSION_CLAIM = "/api/session/claim"
 API_SESSION_END = "/api/session/end"
 API_HEALTH = "/api/health"
+API_PURCHASES = "/api/v1/purchases"
+API_PURCHASE = "/api/v1/purchases/{order_reference}"
+API_OPENAPI = "/api/v1/openapi.json"
+API_REVIEWS_EXPORT = "/api/reviews/export.csv"
+UNSUBSCRIBE = "/api/unsubscribe/{token}"
+# Endpoints called from outside our pages that never read the session cookie, so the
+# Origin check (a defence for cookie-carrying requests) does not apply: shops posting
+# purchases with an API key, and mail clients' RFC 8058 one-click unsubscribe POST.
+CROSS_ORIGIN_PREFIXES = ("/api/v1/", "/api/unsubscribe/")
+
 API_AGENDA_ICS = "/api/agenda/{token}/meetings/{meeting_id:int}.ics"
 API_AGENDA_FEED = "/api/agenda/{token}/feed.ics"
 API_EXPORT_RESULTS_CSV = "/api/export/results.csv"
@@ -102,6 +115,25 @@ def end_session_url(api_origin: str, *, next_url: str) -> str:
     """Backend URL that clears the session cookie and returns to ``next_url``."""
     return f"{api_origin.rstrip('/')}{API_SESSION_END}?{urlencode({'next': next_url})}"
 
+
+def review_path(token: str) -> str:
+    """Path of the customer's review page for an invitation token."""
+    return f"/r/{token}"
+
+
+def review_url(token: str) -> str:
+    """Absolute link to the review page, for emails."""
+    return get_settings().base_url.rstrip("/") + review_path(token)
+
+
+def unsubscribe_path(token: str) -> str:
+    """Path of the unsubscribe endpoint (GET shows a confirm page, POST unsubscribes)."""
+    return UNSUBSCRIBE.replace("{token}", token)
+
+
+def unsubscribe_url(token: str) -> str:
+    """Absolute unsubscribe link for emails and the List-Unsubscribe header (RFC 8058)."""
+    return get_settings().base_url.rstrip("/") + unsubscribe_path(token)
 
 def event_path(event_id: int, section: str = "") -> str:
     """Path of an event's organizer page.

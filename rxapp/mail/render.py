@@ -27,6 +27,10 @@ from rxapp.services.common.attachments import Attachment
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 FALLBACK_LANGUAGE = "en"
 PARTS = ("subject.txt", "body.txt", "body.html")
+# Headers a kind's context may not override.
+_RESERVED_HEADERS = frozenset(
+    {"from", "to", "subject", "date", "message-id", "content-type", "mime-version"}
+)
 
 
 class _PreEncodedPolicy(Compat32):
@@ -219,6 +223,9 @@ def render_message(
     context.update(extra_context or {})
     attachments = [*_context_attachments(context), *(attachments or [])]
     context.pop("attachments", None)
+    # A kind's send-time context may carry headers too (e.g. List-Unsubscribe, RFC 8058).
+    headers = {**{str(k): str(v) for k, v in (context.pop("headers", None) or {}).items()},
+               **(headers or {})}
     subject, text, html = render_parts(
         kind=message.template or message.kind, language=message.language, context=context
     )
@@ -233,7 +240,8 @@ def render_message(
     email["Message-ID"] = message.message_id
     email["Auto-Submitted"] = "auto-generated"
     for name, value in (headers or {}).items():
-        email[name] = _encode_header(value)
+        if name.lower() not in _RESERVED_HEADERS:
+            email[_one_line(name)] = _encode_header(value)
     email.set_content(text, cte=_cte(text))
     email.add_alternative(html, subtype="html", cte=_cte(html))
     # A random boundary of our own: the generator's default re-compiles a regex per email.

@@ -1,4 +1,4 @@
-"""The start page, the "coming soon" page and the "no access" page."""
+"""The start page and the "no access" page."""
 
 import reflex as rx
 
@@ -55,15 +55,6 @@ def home_page() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-    )
-
-
-@page(route=routes.REVIEWS, on_load=AppState.enter_staff)
-def coming_soon_page() -> rx.Component:
-    """A module of a later release."""
-    return app_shell(
-        page_title(tr("soon.title")),
-        rx.callout(tr("soon.body"), icon="hammer", id="coming-soon"),
     )
 
 
