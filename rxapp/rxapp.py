@@ -8,6 +8,7 @@ import reflex as rx
 
 import rxapp.pages.accounts  # noqa: F401  (sign-in, home, settings, mailbox)
 import rxapp.pages.interactions  # noqa: F401  (participants, invite, the questionnaire)
+import rxapp.pages.platform  # noqa: F401  (the operator console: plans, usage, requests)
 import rxapp.pages.team  # noqa: F401  (team invitations and members)
 from rxapp.api import build_api
 from rxapp.pages.registry import add_registered_pages

@@ -28,6 +28,7 @@ from rxapp.models.participants import (
     Questionnaire,
     Score,
 )
+from rxapp.models.platform import PlanChange, PlanField, PlanRequest, RequestKind
 from rxapp.models.team import (
     AttributeKind,
     AttributeOption,
@@ -37,6 +38,10 @@ from rxapp.models.team import (
 )
 
 __all__ = [
+    "PlanChange",
+    "PlanField",
+    "PlanRequest",
+    "RequestKind",
     "AttributeKind",
     "AttributeOption",
     "ClassOfService",

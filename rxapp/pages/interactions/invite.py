@@ -20,7 +20,7 @@ def _option(label: str, checked: rx.Var, on_change, hint: str) -> rx.Component: 
     )
 
 
-@page(route=routes.PARTICIPANT_NEW, on_load=[AppState.enter_staff, InviteState.load])
+@page(route=routes.PARTICIPANT_NEW, on_load=[AppState.enter_interactions, InviteState.load])
 def invite_page() -> rx.Component:
     """Choose how to invite, create, then invite by hand if wanted (R-INT-5, R-INT-7)."""
     s = InviteState

@@ -141,7 +141,7 @@ def _import_box() -> rx.Component:
     )
 
 
-@page(route=routes.PARTICIPANTS, on_load=[AppState.enter_staff, ParticipantsState.load])
+@page(route=routes.PARTICIPANTS, on_load=[AppState.enter_interactions, ParticipantsState.load])
 def participants_page() -> rx.Component:
     """Search, page and sort participants; add them one by one or from a CSV."""
     s = ParticipantsState

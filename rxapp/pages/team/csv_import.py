@@ -15,7 +15,7 @@ from rxapp.states.team import (
 # --- CSV import ---------------------------------------------------------------------
 
 
-@page(route=routes.TEAM_IMPORT, on_load=[AppState.enter_admin, CsvImportState.load])
+@page(route=routes.TEAM_IMPORT, on_load=[AppState.enter_team, CsvImportState.load])
 def csv_import_page() -> rx.Component:
     """Paste a CSV, check every row, then send all or nothing (R-PLUS-10)."""
     s = CsvImportState
@@ -33,7 +33,7 @@ def csv_import_page() -> rx.Component:
                              rows="8", width="100%", font_family="monospace",
                              placeholder="email,role,channels,class_of_service,services,"
                                          "sites,skills"),
-                field_error(tr(s.problem), show=s.problem != "", field_id="field-csv"),
+                field_error(s.problem, show=s.problem != "", field_id="field-csv"),
                 rx.hstack(
                     rx.button(tr("team.csv.check"), on_click=s.check, variant="soft",
                               size="3"),

@@ -15,9 +15,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import and_, func, insert, or_
 from sqlmodel import Session, col, select
 
+from rxapp.models.accounts import Organization
 from rxapp.models.common import LANGUAGES
 from rxapp.models.participants import Interaction, Participant
 from rxapp.services.common.errors import DomainError
+from rxapp.services.common.search import search_key
 from rxapp.services.common.tenancy import owned_row
 
 logger = logging.getLogger(__name__)
@@ -186,8 +188,8 @@ def add_participant(
         organization_id=organization_id,
         first_name=first,
         last_name=last,
-        first_name_lower=first.lower(),
-        last_name_lower=last.lower(),
+        first_name_lower=search_key(first),
+        last_name_lower=search_key(last),
         email=clean_email,
         language=lang,
         max_interactions_override=max_interactions_override,
@@ -222,6 +224,12 @@ def set_max_interactions_override(
     participant.max_interactions_override = value
     session.add(participant)
     session.flush()
+
+
+def organization_max(session: Session, *, organization_id: int) -> int:
+    """The organization's maximum of interactions per participant (its plan)."""
+    org = session.get(Organization, organization_id)
+    return org.max_interactions_per_participant if org is not None else 0
 
 
 def import_participants_csv(
@@ -311,8 +319,8 @@ def import_participants_csv(
                     "organization_id": organization_id,
                     "first_name": first,
                     "last_name": last,
-                    "first_name_lower": first.lower(),
-                    "last_name_lower": last.lower(),
+                    "first_name_lower": search_key(first),
+                    "last_name_lower": search_key(last),
                     "email": email,
                     "language": lang,
                     "max_interactions_override": None,
@@ -345,7 +353,7 @@ def _prefix(column, value: str):  # noqa: ANN001, ANN202
 
 def _name_condition(query: str):  # noqa: ANN202
     """First and/or last name prefixes: "mül", "anna mül", "müller anna"."""
-    words = query.lower().split()
+    words = search_key(query).split()
     if not words:
         return None
     first_col = col(Participant.first_name_lower)

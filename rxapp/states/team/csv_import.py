@@ -6,6 +6,7 @@ import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
+from rxapp.models import Module
 from rxapp.services import team
 from rxapp.states.base import ADMIN
 from rxapp.states.team.base import TeamBaseState, _str
@@ -38,14 +39,15 @@ class CsvImportState(TeamBaseState):
         self.ok = False
 
     def _run(self, *, send: bool):  # noqa: ANN202
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         text = self.csv_text
         with session_scope() as session:
             fn = team.invite_csv if send else team.check_csv
             report = fn(session, principal=principal, text=text, now=clock.now())
-        self.problem = report.file_problem
+        self.problem = (self._tr(report.file_problem, **report.problem_params)
+                        if report.file_problem else "")
         self.ok = report.ok
         self.problems_count = sum(1 for r in report.rows if r.problems)
         self.report = [

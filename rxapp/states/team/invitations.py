@@ -8,6 +8,7 @@ import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
+from rxapp.models import Module
 from rxapp.services import team
 from rxapp.services.accounts.auth import Principal
 from rxapp.services.common.errors import DomainError, NotAllowed
@@ -46,6 +47,8 @@ class InvitationsState(TeamBaseState):
     draft: str = ""
     draft_key: int = 0
     draft_error: str = ""
+    # The plan's seats would be exceeded: said before anything is sent (R-PLUS-10).
+    seats_error: str = ""
     chips: list[str] = []
     reported: list[dict[str, str]] = []
     # Bulk sending (R-UI-2).
@@ -98,14 +101,14 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def next_page(self) -> None:
         """Show the next page of invitations."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is not None and self.has_next:
             self._reload(principal, self.page + 1)
 
     @rx.event
     def previous_page(self) -> None:
         """Show the previous page of invitations."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is not None and self.page > 0:
             self._reload(principal, self.page - 1)
 
@@ -114,7 +117,7 @@ class InvitationsState(TeamBaseState):
         """Read the invitations; close any dialog."""
         self.step = 0
         self.revoke_id = 0
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             self.rows = []
             return
@@ -125,7 +128,7 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def resend(self, invitation_id: int):  # noqa: ANN201
         """Send the same link again; its expiry stays (R-PLUS-3)."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         try:
@@ -156,7 +159,7 @@ class InvitationsState(TeamBaseState):
     def confirm_revoke(self):  # noqa: ANN201
         """Revoke the invitation named in the dialog."""
         invitation_id, self.revoke_id = self.revoke_id, 0
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         try:
@@ -179,7 +182,7 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def renew(self, invitation_id: int):  # noqa: ANN201
         """Send a fresh link to an invitee whose link expired (R-PLUS-2)."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         try:
@@ -200,7 +203,7 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def open_stepper(self) -> None:
         """Start a new invite at the role step."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return
         with session_scope() as session:
@@ -209,7 +212,7 @@ class InvitationsState(TeamBaseState):
         self.role = "agent"
         self.chosen = _empty_attributes()
         self.class_of_service = ""
-        self.draft = self.draft_error = self.result = self.seconds = ""
+        self.draft = self.draft_error = self.result = self.seconds = self.seats_error = ""
         self.draft_key += 1
         self.chips = []
         self.reported = []
@@ -257,7 +260,7 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def add_addresses(self, form: dict) -> None:
         """Turn typed or pasted text into chips; invalid ones stay in the field, flagged."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return
         text = _str((form or {}).get("addresses") if isinstance(form, dict) else "", 400_000)
@@ -296,13 +299,21 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def send(self):  # noqa: ANN201
         """Check the request, then invite in the background with progress (R-UI-2)."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         if self.sending:
             return None
         if not self.chips:
             self.draft_error = self._tr("team.error.no_addresses")
+            return None
+        self.seats_error = ""
+        try:
+            with session_scope() as session:
+                team.check_seats(session, organization_id=principal.organization_id,
+                                 adding=len(self.chips), now=clock.now())
+        except team.SeatsExceeded as err:
+            self.seats_error = self._tr(err.code, **err.params())
             return None
         self.sending = True
         self.progress = 0
@@ -321,7 +332,7 @@ class InvitationsState(TeamBaseState):
     async def run_send(self):  # noqa: ANN201
         """Create the invitations chunk by chunk; the database work runs outside the lock."""
         async with self:
-            principal = self._require(*ADMIN)
+            principal = self._require_module(Module.TEAM.value, *ADMIN)
             if principal is None or not self.sending:
                 self.sending = False
                 return
@@ -337,8 +348,11 @@ class InvitationsState(TeamBaseState):
             try:
                 invited += await asyncio.to_thread(self._invite_chunk, principal, chunk, role,
                                                    attributes)
+            except team.SeatsExceeded as err:
+                error = self._tr(err.code, **err.params())
+                break
             except (NotAllowed, DomainError) as err:
-                error = err.code
+                error = self._tr(err.code)
                 break
             async with self:
                 self.progress = min(start + len(chunk), len(emails))
@@ -351,7 +365,7 @@ class InvitationsState(TeamBaseState):
             self.sending = False
             self._show_page(total, rows, 0)
             if error:
-                self.result = self._tr(error)
+                self.seats_error = error
                 return
             self.result = self._tr("team.step.done", n=invited)
             self.seconds = self._tr("team.step.took", seconds=f"{elapsed:.1f}")

@@ -4,12 +4,13 @@ import logging
 
 import reflex as rx
 
-from rxapp import clock
+from rxapp import clock, routes
 from rxapp.db import session_scope
 from rxapp.models import LANGUAGES
 from rxapp.services import team
 from rxapp.services.common.errors import DomainError
-from rxapp.states.base import AppState
+from rxapp.services.accounts import auth
+from rxapp.states.base import AppState, api_origin, hard_redirect
 from rxapp.states.team.base import _str
 
 logger = logging.getLogger(__name__)
@@ -51,8 +52,8 @@ class JoinState(AppState):
         self.checked = True
 
     @rx.event
-    def submit(self, form: dict) -> None:
-        """Create the member's account; the link works once."""
+    def submit(self, form: dict):  # noqa: ANN201
+        """Create the member's account and sign them in at once; the link works once."""
         form = form if isinstance(form, dict) else {}
         name = _str(form.get("full_name"), 300)
         password = _str(form.get("password"), 1000)
@@ -62,11 +63,15 @@ class JoinState(AppState):
         if not name.strip():
             self.name_error = "team.error.name_required"
         if self.confirm_error or self.name_error:
-            return
+            return None
+        now = clock.now()
         try:
             with session_scope() as session:
-                team.accept(session, token=self._token(), full_name=name, password=password,
-                            now=clock.now())
+                user_id = team.accept(session, token=self._token(), full_name=name,
+                                      password=password, now=now)
+                # The same one-time ticket as a sign-in: the cookie endpoint swaps it for
+                # the HttpOnly session, so the new member lands on their home signed in.
+                ticket = auth.issue_login_ticket(session, user_id=user_id, now=now)
         except DomainError as err:
             if err.field == "full_name":
                 self.name_error = err.code
@@ -74,8 +79,12 @@ class JoinState(AppState):
                 self.password_error = err.code
             else:
                 self.status = err.code.rsplit(".", 1)[-1]
-            return
+            return None
         self.done = True
+        origin = self.router.url.origin or ""
+        return hard_redirect(
+            routes.claim_url(api_origin(), ticket=ticket, next_url=origin + routes.HOME)
+        )
 
     @rx.event
     def ask_new_link(self) -> None:
