@@ -10,7 +10,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 BUN_VERSION := 1.4.5
 PYTHON ?= python3
 
-.PHONY: setup run test test-fast worker lint bench-send bench-participants chromium clean
+.PHONY: setup run test test-fast worker lint bench-send bench-participants chromium spamassassin clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,9 @@ setup: $(VENV)/.installed $(TOOLS)/bun
 chromium:
 	@bash scripts/ensure_chromium.sh
 
+spamassassin:
+	@bash scripts/ensure_spamassassin.sh
+
 run: setup
 	reflex db migrate
 	$(PY) -m rxapp.seed
@@ -38,7 +41,7 @@ run: setup
 worker: setup
 	$(PY) -m rxapp.scheduler
 
-test: setup chromium
+test: setup chromium spamassassin
 	$(PY) -m pytest tests/unit tests/integration -q -p no:cacheprovider
 	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
 

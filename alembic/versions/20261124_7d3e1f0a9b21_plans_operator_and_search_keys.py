@@ -70,6 +70,21 @@ def upgrade() -> None:
     )
     op.create_index('ix_plan_request_org_created', 'plan_request', ['organization_id', 'created_at'])
 
+    op.create_table(
+        'mailbox_attachment',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('mailbox_id', sa.Integer(), nullable=False),
+        sa.Column('position', sa.Integer(), nullable=False),
+        sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+        sa.Column('mime', sqlmodel.sql.sqltypes.AutoString(length=127), nullable=False),
+        sa.Column('size', sa.Integer(), nullable=False),
+        sa.Column('content', sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(['mailbox_id'], ['mailbox_message.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('mailbox_id', 'position', name='uq_mailbox_attachment_position'),
+    )
+    op.create_index('ix_mailbox_attachment_mailbox_id', 'mailbox_attachment', ['mailbox_id'])
+
     # The search columns were lower-cased names; they become accent-free keys ("muller"
     # finds Müller) on SQLite and PostgreSQL alike. Backfill in batches.
     conn = op.get_bind()
@@ -93,6 +108,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index('ix_mailbox_attachment_mailbox_id', table_name='mailbox_attachment')
+    op.drop_table('mailbox_attachment')
     op.drop_index('ix_plan_request_org_created', table_name='plan_request')
     op.drop_table('plan_request')
     op.drop_index('ix_plan_change_org_at', table_name='plan_change')

@@ -24,6 +24,24 @@ def lang_switcher() -> rx.Component:
     )
 
 
+def module_selector() -> rx.Component:
+    """Switch between the organization's modules; shown only when it has several (R-ACC-5)."""
+    return rx.cond(
+        AppState.module_nav.length() > 1,
+        rx.select.root(
+            rx.select.trigger(placeholder=tr("nav.module_select"),
+                              aria_label=tr("nav.module_select"), id="module-select"),
+            rx.select.content(rx.foreach(
+                AppState.module_nav,
+                lambda m: rx.select.item(tr(m["key"]), value=m["module"]),
+            )),
+            value=AppState.current_module,
+            on_change=AppState.choose_module,
+            size="2",
+        ),
+    )
+
+
 def _brand() -> rx.Component:
     return rx.link(
         rx.hstack(
@@ -77,6 +95,7 @@ def top_bar() -> rx.Component:
     return rx.box(
         rx.hstack(
             _brand(),
+            module_selector(),
             rx.el.nav(
                 rx.hstack(rx.foreach(AppState.nav, _nav_link), spacing="5", align="center"),
                 display=["none", "none", "block"],

@@ -11,6 +11,7 @@ from rxapp.models.accounts import (
     User,
 )
 from rxapp.models.common import LANGUAGES, Language
+from rxapp.models.mailbox_files import MailboxAttachment
 from rxapp.models.outbox import (
     MailboxMessage,
     MessageState,
@@ -38,6 +39,7 @@ from rxapp.models.team import (
 )
 
 __all__ = [
+    "MailboxAttachment",
     "PlanChange",
     "PlanField",
     "PlanRequest",

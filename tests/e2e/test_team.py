@@ -77,7 +77,11 @@ def test_r_team_1_to_5_invite_register_list_and_revoke(page: Page, phone: Page, 
     phone.locator("#field-password").fill("ann-password-2026")
     phone.locator("#field-confirm").fill("ann-password-2026")
     phone.locator("#join-submit").click()
-    expect(phone.locator("#join-done")).to_be_visible()
+    # Signed in at once: Ann lands on her home with organization, role and attributes.
+    expect(phone).to_have_url(re.compile(r"^https?://[^/]+/?$"))
+    expect(phone.locator("#me-org")).to_have_text("Demo Company")
+    expect(phone.locator("#me-role")).to_have_text("Agent")
+    expect(phone.locator("#about-me")).to_contain_text("Swedish")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     # The link works once.
     open_page(phone, ann_link)

@@ -5,12 +5,10 @@ import reflex as rx
 from rxapp import clock
 from rxapp.db import session_scope
 from rxapp.services import platform
-from rxapp.services.platform.plans import MODULES
 from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.platform.plans import MODULES
 from rxapp.states.base import OPERATOR, AppState
 from rxapp.states.platform.console import _when, request_rows
-
-
 
 
 def _org_id(path: str) -> int | None:

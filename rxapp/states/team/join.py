@@ -8,8 +8,8 @@ from rxapp import clock, routes
 from rxapp.db import session_scope
 from rxapp.models import LANGUAGES
 from rxapp.services import team
-from rxapp.services.common.errors import DomainError
 from rxapp.services.accounts import auth
+from rxapp.services.common.errors import DomainError
 from rxapp.states.base import AppState, api_origin, hard_redirect
 from rxapp.states.team.base import _str
 
