@@ -30,6 +30,29 @@ def _key(text: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c))[:100]
 
 
+def backfill_search_keys(conn) -> int:
+    """Rewrite every participant's search keys in batches; return how many changed."""
+    participant = sa.table('participant', sa.column('id', sa.Integer), sa.column('first_name', sa.String),
+                           sa.column('last_name', sa.String), sa.column('first_name_lower', sa.String),
+                           sa.column('last_name_lower', sa.String))
+    last_id = changed = 0
+    while True:
+        rows = conn.execute(
+            sa.select(participant.c.id, participant.c.first_name, participant.c.last_name,
+                      participant.c.first_name_lower, participant.c.last_name_lower)
+            .where(participant.c.id > last_id).order_by(participant.c.id).limit(2000)
+        ).all()
+        if not rows:
+            return changed
+        for pid, first, last, first_old, last_old in rows:
+            first_key, last_key = _key(first), _key(last)
+            if (first_key, last_key) != (first_old, last_old):
+                conn.execute(participant.update().where(participant.c.id == pid).values(
+                    first_name_lower=first_key, last_name_lower=last_key))
+                changed += 1
+        last_id = rows[-1][0]
+
+
 def upgrade() -> None:
     with op.batch_alter_table('organization', schema=None) as batch_op:
         batch_op.add_column(sa.Column('team_seats', sa.Integer(), nullable=False, server_default='25'))
@@ -86,25 +109,8 @@ def upgrade() -> None:
     op.create_index('ix_mailbox_attachment_mailbox_id', 'mailbox_attachment', ['mailbox_id'])
 
     # The search columns were lower-cased names; they become accent-free keys ("muller"
-    # finds Müller) on SQLite and PostgreSQL alike. Backfill in batches.
-    conn = op.get_bind()
-    participant = sa.table('participant', sa.column('id', sa.Integer), sa.column('first_name', sa.String),
-                           sa.column('last_name', sa.String), sa.column('first_name_lower', sa.String),
-                           sa.column('last_name_lower', sa.String))
-    last_id = 0
-    while True:
-        rows = conn.execute(
-            sa.select(participant.c.id, participant.c.first_name, participant.c.last_name)
-            .where(participant.c.id > last_id).order_by(participant.c.id).limit(2000)
-        ).all()
-        if not rows:
-            break
-        for pid, first, last in rows:
-            first_key, last_key = _key(first), _key(last)
-            if first_key != (first or "").lower() or last_key != (last or "").lower():
-                conn.execute(participant.update().where(participant.c.id == pid).values(
-                    first_name_lower=first_key, last_name_lower=last_key))
-        last_id = rows[-1][0]
+    # finds Müller) on SQLite and PostgreSQL alike.
+    backfill_search_keys(op.get_bind())
 
 
 def downgrade() -> None:
