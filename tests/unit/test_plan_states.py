@@ -303,7 +303,7 @@ def test_r_plus_10_csv_import_checks_seats_before_sending(world):
     assert s.exec(select(TeamInvitation)).all() == []
 
 
-# --- profile and home ------------------------------------------------------------------------------
+# --- profile and home ---------------------------------------------------------------------
 
 
 def test_r_team_4_profile_name_language_password(world):
