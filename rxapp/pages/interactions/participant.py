@@ -190,12 +190,19 @@ def _dashboard() -> rx.Component:
         ),
         rx.card(
             rx.recharts.bar_chart(
-                rx.recharts.bar(data_key="score", fill="var(--accent-9)", name=tr("report.score")),
+                # Scores are means of 1–5 answers: the axis runs 1 to 5 and each bar says
+                # its value, so nobody reads a 3.2 off gridlines.
+                rx.recharts.bar(
+                    rx.recharts.label_list(data_key="score", position="top"),
+                    data_key="score", fill="var(--accent-9)", name=tr("report.score"),
+                ),
                 rx.recharts.x_axis(data_key="dimension"),
-                rx.recharts.y_axis(domain=[0, 5]),
+                rx.recharts.y_axis(domain=[1, 5], ticks=[1, 2, 3, 4, 5],
+                                   allow_data_overflow=True),
                 rx.recharts.graphing_tooltip(),
                 data=s.scores,
                 height=260,
+                margin={"top": 24, "right": 8, "left": 0, "bottom": 0},
                 width="100%",
             ),
             width="100%", id="scores-chart",

@@ -89,11 +89,14 @@ def normalize_email(email: str) -> str:
     """Return the stored form of an email: trimmed and lower-cased.
 
     Raises:
-        DomainError: ``participant.email_invalid``.
+        DomainError: ``error.email_required`` when empty, else ``participant.email_invalid``.
 
     """
     value = (email or "").strip()
-    if not value or len(value) > EMAIL_MAX:
+    if not value:
+        # "Not a valid address" for an empty field sends people looking for a typo.
+        raise DomainError("error.email_required", field="email")
+    if len(value) > EMAIL_MAX:
         raise DomainError("participant.email_invalid", field="email")
     try:
         validate_email(value, check_deliverability=False)

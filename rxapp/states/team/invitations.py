@@ -28,6 +28,10 @@ from rxapp.states.team.base import (
 
 logger = logging.getLogger(__name__)
 
+# After a send, the list is read again every few seconds until the scheduler is done.
+FOLLOW_SECONDS = 2.0
+FOLLOW_ROUNDS = 15
+
 
 class InvitationsState(TeamBaseState):
     """The invitations list, resend and revoke, and the "+" stepper (R-TEAM-1..3)."""
@@ -373,5 +377,28 @@ class InvitationsState(TeamBaseState):
             self.reported = []
             self.step = 0
         yield rx.toast.success(self._tr("team.step.done", n=invited))
+        yield InvitationsState.follow_sends
+
+    @rx.event(background=True)
+    async def follow_sends(self):  # noqa: ANN201
+        """Refresh the list while the scheduler sends in the background (R-MSG-5).
+
+        Without it, "sent" stays empty until a reload; this re-reads the shown page a
+        few times, outside the state lock, and stops once every row has been sent.
+        """
+        for _ in range(FOLLOW_ROUNDS):
+            await asyncio.sleep(FOLLOW_SECONDS)
+            async with self:
+                principal = self._require_module(Module.TEAM.value, *ADMIN)
+                if principal is None or self.sending:
+                    return
+                language, page = self.language, self.page
+            total, rows = await asyncio.to_thread(invitation_rows, principal, language, page)
+            async with self:
+                if self.sending or self.page != page:
+                    return
+                self._show_page(total, rows, page)
+            if all(r["sent"] or r["state"] != "pending" for r in rows):
+                return
 
 
