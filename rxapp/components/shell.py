@@ -42,6 +42,11 @@ def module_selector() -> rx.Component:
     )
 
 
+def _wide_only(component: rx.Component) -> rx.Component:
+    # Phones get the modules from the menu button; the bar has no room for a selector.
+    return rx.box(component, display=["none", "none", "block"])
+
+
 def _brand() -> rx.Component:
     return rx.link(
         rx.hstack(
@@ -95,9 +100,9 @@ def top_bar() -> rx.Component:
     return rx.box(
         rx.hstack(
             _brand(),
-            module_selector(),
+            _wide_only(module_selector()),
             rx.el.nav(
-                rx.hstack(rx.foreach(AppState.nav, _nav_link), spacing="5", align="center"),
+                rx.hstack(rx.foreach(AppState.bar_nav, _nav_link), spacing="5", align="center"),
                 display=["none", "none", "block"],
                 aria_label=tr("nav.module"),
             ),

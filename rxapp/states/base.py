@@ -88,6 +88,8 @@ class AppState(rx.State):
     nav: list[dict[str, str]] = []
     # The modules this user can switch between; the selector shows when there are several.
     module_nav: list[dict[str, str]] = []
+    # The wide top bar: with a module selector, the modules live in it, not in the links.
+    bar_nav: list[dict[str, str]] = []
 
     @rx.var
     def language(self) -> str:
@@ -153,6 +155,9 @@ class AppState(rx.State):
         self.org_name = principal.organization_name
         self.nav = nav_for(principal.role, principal.modules)
         self.module_nav = modules_for(principal.role, principal.modules)
+        in_selector = ({m["route"] for m in self.module_nav} if len(self.module_nav) > 1
+                       else set())
+        self.bar_nav = [item for item in self.nav if item["route"] not in in_selector]
         self.lang = principal.language
 
     def _forget(self) -> None:
@@ -160,6 +165,7 @@ class AppState(rx.State):
         self.user_name = self.user_email = self.user_role = self.org_name = ""
         self.nav = []
         self.module_nav = []
+        self.bar_nav = []
 
     def _enter(self, *roles: str, module: str | None = None):  # noqa: ANN202
         principal = self._principal()

@@ -12,7 +12,7 @@ from rxapp.states.platform import PlatformState
 def request_card(row: rx.Var, on_handled) -> rx.Component:  # noqa: ANN001
     """One "request more" with who asked, when, and a button to close it."""
     return rx.card(
-        rx.hstack(
+        rx.flex(
             rx.vstack(
                 rx.hstack(
                     rx.link(row["org"], href=routes.platform_org_path(row["org_id"]),
@@ -23,7 +23,7 @@ def request_card(row: rx.Var, on_handled) -> rx.Component:  # noqa: ANN001
                 rx.text(row["by"], " · ", row["at"], size="2", color_scheme="gray",
                         word_break="break-all"),
                 rx.cond(row["message"] != "", rx.text(row["message"], size="2")),
-                spacing="1", flex="1", min_width="0",
+                spacing="1", flex="1 1 240px", min_width="0",
             ),
             rx.cond(
                 row["handled"] == "",
@@ -32,7 +32,7 @@ def request_card(row: rx.Var, on_handled) -> rx.Component:  # noqa: ANN001
                 rx.text(tr("plans.request.closed"), " ", row["handled"], size="2",
                         color_scheme="gray"),
             ),
-            align="center", wrap="wrap", width="100%",
+            align="center", wrap="wrap", width="100%", gap="3",
         ),
         width="100%", class_name="plan-request",
     )
@@ -42,7 +42,10 @@ def _org_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.link(row["name"], href=routes.platform_org_path(row["id"]), weight="medium")),
-        rx.table.cell(row["modules"]),
+        rx.table.cell(rx.flex(rx.foreach(
+            row["modules"].to(str).split(","),
+            lambda m: rx.cond(m != "", rx.badge(tr("module." + m), variant="surface")),
+        ), wrap="wrap", gap="4px")),
         rx.table.cell(row["interactions"]),
         rx.table.cell(row["max"]),
         rx.table.cell(row["seats"]),

@@ -45,7 +45,7 @@ def _filter_select(kind: str) -> rx.Component:
 
 def _member_card(row: rx.Var) -> rx.Component:
     return rx.card(
-        rx.hstack(
+        rx.flex(
             rx.vstack(
                 rx.hstack(
                     rx.text(rx.cond(row["name"] != "", row["name"], row["email"]),
@@ -59,11 +59,11 @@ def _member_card(row: rx.Var) -> rx.Component:
                 rx.cond(row["attributes"] != "",
                         rx.text(row["attributes"], size="2", class_name="member-attributes")),
                 spacing="1",
-                flex="1",
+                flex="1 1 260px",
                 min_width="0",
             ),
             rx.hstack(
-                rx.select.root(
+                rx.cond(row["role"] != "partner", rx.select.root(
                     rx.select.trigger(aria_label=tr("team.members.role_label"),
                                       class_name="member-role"),
                     rx.select.content(*[rx.select.item(tr(f"team.role.{r}"), value=r)
@@ -72,7 +72,7 @@ def _member_card(row: rx.Var) -> rx.Component:
                     on_change=lambda v: MembersState.change_role(row["id"].to(int), v),
                     disabled=row["me"].to(bool) | ~row["active"].to(bool),
                     size="2",
-                ),
+                )),
                 rx.button(rx.icon("pencil", size=14), tr("team.members.edit"), size="2",
                           variant="soft", on_click=MembersState.start_edit(row["id"].to(int))),
                 rx.cond(
@@ -88,6 +88,7 @@ def _member_card(row: rx.Var) -> rx.Component:
             ),
             align="center",
             wrap="wrap",
+            gap="3",
             width="100%",
         ),
         width="100%",

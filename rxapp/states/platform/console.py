@@ -36,7 +36,7 @@ class PlatformState(AppState):
                                                query=self.query)
             requests = platform.list_requests(session, principal=principal)
         self.orgs = [
-            {"id": str(o.id), "name": o.name, "modules": ", ".join(o.modules),
+            {"id": str(o.id), "name": o.name, "modules": ",".join(o.modules),
              "interactions": f"{o.interactions_used} / {o.interactions_bought}",
              "max": str(o.max_interactions_per_participant),
              "seats": f"{o.seats_used} / {o.team_seats}",
