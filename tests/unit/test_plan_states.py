@@ -344,3 +344,47 @@ def test_r_team_4_home_shows_role_and_attributes(world):
     anonymous = make_state(HomeState)
     anonymous.load()
     assert anonymous.me_role == ""
+
+
+# --- team settings: invitation expiry, reply address; attribute values ------------------------
+
+
+def test_r_team_1_invitation_expiry_is_an_organization_setting(world):
+    from datetime import timedelta
+
+    from rxapp.states.accounts.contact_settings import ContactSettingsState
+
+    s = world["session"]
+    state = _state(ContactSettingsState, s, world["admin"], "/settings")
+    state.load()
+    assert state.invitation_days == "7"
+    state.save({"invitation_days": "91", "contact_email": ""})
+    assert state.errors == {"invitation_days": "settings.error.days"}
+    state.save({"invitation_days": "3", "contact_email": "not an address"})
+    assert state.errors == {"contact_email": "error.email_invalid"}
+    state.save({"invitation_days": "3", "contact_email": "Hello@Alpha.example"})
+    assert state.errors == {}
+    s.expire_all()
+    org = s.get(Organization, world["alpha"].id)
+    assert (org.invitation_days, org.contact_email) == (3, "hello@alpha.example")
+    principal = resolve_session(s, token=signed_in_token(s, world["admin"].id, START), now=START)
+    inv_id = team.invite_many(s, principal=principal, emails=["late@x.example"], role="agent",
+                              attributes={}, now=START)[0].invitation_id
+    assert s.get(TeamInvitation, inv_id).expires_at == START + timedelta(days=3)
+    # Organizers and other organizations' admins change nothing.
+    for who in ("organizer", "beta_admin"):
+        _state(ContactSettingsState, s, world[who], "/settings").save(
+            {"invitation_days": "30", "contact_email": "x@y.example"})
+    s.expire_all()
+    assert s.get(Organization, world["alpha"].id).invitation_days == 3
+
+
+def test_r_team_2_attribute_values_unique_regardless_of_case(world):
+    from rxapp.services.common.errors import DomainError
+
+    s = world["session"]
+    principal = resolve_session(s, token=signed_in_token(s, world["admin"].id, START), now=START)
+    team.add_option(s, principal=principal, kind="skills", value="Swedish")
+    with pytest.raises(DomainError) as err:
+        team.add_option(s, principal=principal, kind="skills", value="  sWEDISH ")
+    assert err.value.code == "team.error.option_exists"
