@@ -26,6 +26,12 @@ MAILBOX = "/mailbox"
 PROFILE = "/profile"
 PLATFORM = "/platform"
 PLATFORM_ORG = "/platform/org/[oid]"
+# Reflex's name for the page shown at any unknown path.
+NOT_FOUND = "404"
+
+# Files served from assets/.
+LOGO = "/logo.svg"
+FAVICON_SVG = "/favicon.svg"
 
 # Backend endpoints (Starlette routes mounted beside the Reflex event socket).
 API_SESSION_CLAIM = "/api/session/claim"

@@ -7,9 +7,11 @@ adding a feature means adding one import below.
 import reflex as rx
 
 import rxapp.pages.accounts  # noqa: F401  (sign-in, home, settings, mailbox)
+import rxapp.pages.common  # noqa: F401  (the 404 page)
 import rxapp.pages.interactions  # noqa: F401  (participants, invite, the questionnaire)
 import rxapp.pages.platform  # noqa: F401  (the operator console: plans, usage, requests)
 import rxapp.pages.team  # noqa: F401  (team invitations and members)
+from rxapp import routes
 from rxapp.api import build_api
 from rxapp.pages.registry import add_registered_pages
 from rxapp.scheduler.lifespan import scheduler_lifespan_task
@@ -17,7 +19,10 @@ from rxapp.scheduler.lifespan import scheduler_lifespan_task
 app = rx.App(
     api_transformer=build_api(),
     html_lang="en",
-    head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+    head_components=[
+        rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
+        rx.el.link(rel="icon", href=routes.FAVICON_SVG, type="image/svg+xml"),
+    ],
 )
 
 # The scheduler runs inside the app unless SCHEDULER_ENABLED=false (then `make worker`).
