@@ -87,7 +87,7 @@ def test_r_team_1_to_5_invite_register_list_and_revoke(page: Page, phone: Page, 
     expect(phone).to_have_url(re.compile(r"^https?://[^/]+/?$"))
     expect(phone.locator("#me-org")).to_have_text("Demo Company")
     expect(phone.locator("#me-role")).to_have_text("Agent")
-    expect(phone.locator("#about-me")).to_contain_text("Swedish")
+    expect(phone.locator("#about-me")).to_contain_text("Finnish")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     # The link works once.
     open_page(phone, ann_link)
