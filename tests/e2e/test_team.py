@@ -62,6 +62,9 @@ def test_r_team_1_to_5_invite_register_list_and_revoke(page: Page, phone: Page, 
     expect(page.locator("#invite-result")).to_contain_text("2 invitations are on their way.")
     ours = page.locator(".invitation-row").filter(has_text="@team.example")
     expect(ours).to_have_count(2)
+    # The list follows the scheduler's background send: "Sent" fills in without a reload.
+    for row in (ours.nth(0), ours.nth(1)):
+        expect(row).not_to_contain_text("Not yet", timeout=20000)
     open_page(page, "/team")
     expect(page.locator("#pending-count")).to_have_text(str(pending_before + 2))
     open_page(page, "/team/invitations")

@@ -388,3 +388,29 @@ def test_r_team_2_attribute_values_unique_regardless_of_case(world):
     with pytest.raises(DomainError) as err:
         team.add_option(s, principal=principal, kind="skills", value="  sWEDISH ")
     assert err.value.code == "team.error.option_exists"
+
+
+def test_r_acc_5_module_pages_guard_the_plan_on_load(world):
+    from rxapp.states.base import AppState
+
+    s = world["session"]
+    alpha = s.get(Organization, world["alpha"].id)
+    alpha.modules = ["reviews"]
+    s.add(alpha)
+    s.commit()
+    for guard in ("enter_team", "enter_interactions"):
+        state = _state(AppState, s, world["admin"], "/team")
+        result = type(state).event_handlers[guard].fn(state)
+        assert "forbidden" in str(result), guard
+    alpha.modules = ["team", "interactions"]
+    s.add(alpha)
+    s.commit()
+    state = _state(AppState, s, world["admin"], "/team")
+    assert type(state).event_handlers["enter_team"].fn(state) is None
+    assert [m["module"] for m in state.module_nav] == ["interactions", "team"]
+    # With a selector, the modules leave the link bar; the operator has the console.
+    assert "/team" not in [n["route"] for n in state.bar_nav]
+    op = _state(AppState, s, world["operator"], "/platform")
+    assert type(op).event_handlers["enter_operator"].fn(op) is None
+    assert [n["route"] for n in op.nav] == ["/", "/platform", "/profile"]
+    assert "forbidden" in str(type(state).event_handlers["enter_operator"].fn(state))
