@@ -49,7 +49,8 @@ def csv_import_page() -> rx.Component:
         rx.cond(s.sent != "", rx.callout(s.sent, color_scheme="green", role="status",
                                          margin_top="12px")),
         rx.cond(
-            (s.report.length() > 0) & (s.sent == ""),
+            # A file problem (e.g. not enough seats) is said at the field; no "0 rows" here.
+            (s.report.length() > 0) & (s.sent == "") & (s.problem == ""),
             rx.callout(
                 rx.cond(s.ok, _fill("team.csv.all_ok", n=s.report.length()),
                         _fill("team.csv.has_problems", n=s.problems_count)),
