@@ -42,8 +42,16 @@ API_EXPORT_RESULTS_XLSX = "/api/export/results.xlsx"
 API_INTERACTION_QR = "/api/interactions/{interaction_id:int}/qr.svg"
 API_INTERACTION_REPORT = "/api/interactions/{interaction_id:int}/report.pdf"
 API_MAILBOX_ATTACHMENT = "/api/mailbox/{message_id:int}/attachments/{index:int}"
+API_SESSION_BROWSER = "/api/session/browser"
+
+# Reflex's own endpoints (constants.Endpoint), guarded by the middleware in rxapp/api.
+EVENT_SOCKET = "/_event"
+UPLOAD = "/_upload"
 
 SESSION_COOKIE = "beckon_session"
+# A random id per browser, HttpOnly: binds a sign-in ticket to the browser that signed in,
+# and lets sign-in throttling tell the usual browser from a guesser's.
+BROWSER_COOKIE = "beckon_browser"
 
 
 def reset_path(token: str) -> str:
@@ -92,6 +100,11 @@ def claim_url(api_origin: str, *, ticket: str, next_url: str) -> str:
     """Backend URL that swaps a login ticket for the HttpOnly session cookie."""
     query = urlencode({"ticket": ticket, "next": next_url})
     return f"{api_origin.rstrip('/')}{API_SESSION_CLAIM}?{query}"
+
+
+def browser_url(api_origin: str, *, next_url: str) -> str:
+    """Backend URL that gives the browser its id cookie and returns to ``next_url``."""
+    return f"{api_origin.rstrip('/')}{API_SESSION_BROWSER}?{urlencode({'next': next_url})}"
 
 
 def end_session_url(api_origin: str, *, next_url: str) -> str:

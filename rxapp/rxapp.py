@@ -13,11 +13,13 @@ import rxapp.pages.platform  # noqa: F401  (the operator console: plans, usage, 
 import rxapp.pages.team  # noqa: F401  (team invitations and members)
 from rxapp import routes
 from rxapp.api import build_api
+from rxapp.api.middleware import protect
 from rxapp.pages.registry import add_registered_pages
 from rxapp.scheduler.lifespan import scheduler_lifespan_task
 
 app = rx.App(
-    api_transformer=build_api(),
+    # The API routes, then the middleware that wraps everything the backend serves.
+    api_transformer=[build_api(), protect],
     html_lang="en",
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),

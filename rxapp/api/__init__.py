@@ -1,7 +1,9 @@
 """Every HTTP endpoint of Beckon, mounted beside Reflex's event socket.
 
 Each feature contributes a list of Starlette routes; endpoints that need a signed-in
-user go through ``rxapp.api.guard`` (cookie, role, organization, module).
+user go through ``rxapp.api.guard`` (cookie, role, organization, module). The
+middleware in ``rxapp.api.middleware`` wraps all of it, Reflex's own endpoints and
+pages included.
 """
 
 from starlette.applications import Starlette

@@ -2,11 +2,12 @@
 
 from rxapp.models.accounts import (
     AuthSession,
-    LoginFailure,
     Module,
     OneTimeToken,
     Organization,
     Role,
+    TabBinding,
+    ThrottleHit,
     TokenPurpose,
     User,
 )
@@ -59,7 +60,6 @@ __all__ = [
     "Questionnaire",
     "Score",
     "AuthSession",
-    "LoginFailure",
     "Language",
     "MailboxMessage",
     "MessageState",
@@ -70,6 +70,8 @@ __all__ = [
     "Role",
     "StatusEvent",
     "StatusKind",
+    "TabBinding",
+    "ThrottleHit",
     "TokenPurpose",
     "User",
 ]

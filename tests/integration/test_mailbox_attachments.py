@@ -26,6 +26,7 @@ from rxapp.services.common.attachments import Attachment
 from rxapp.states.accounts.mailbox import text_segments, with_blank_target
 from tests.conftest import START
 from tests.factories import make_org, make_user
+from tests.states import TEST_BROWSER
 
 NOW = START
 PDF = b"%PDF-1.4\n% report\n"
@@ -76,8 +77,10 @@ def world(app_db, engine, clock):
         cookies = {}
         for name, user in (("admin", admin), ("organizer", organizer),
                            ("other_admin", other_admin)):
-            ticket = auth.issue_login_ticket(s, user_id=user.id, now=NOW)
-            cookies[name] = auth.redeem_login_ticket(s, ticket=ticket, now=NOW)
+            ticket = auth.issue_login_ticket(s, user_id=user.id, now=NOW,
+                                             browser_key=TEST_BROWSER)
+            cookies[name] = auth.redeem_login_ticket(s, ticket=ticket, now=NOW,
+                                                     browser_key=TEST_BROWSER)
         outbox = OutboxMessage(organization_id=acme.id, recipient="ann@example.com",
                                kind="interaction_report", template="interaction_report",
                                language="en", context={},

@@ -9,6 +9,8 @@ from rxapp.db import session_scope
 from rxapp.models import LANGUAGES
 from rxapp.services import team
 from rxapp.services.accounts import auth
+from rxapp.services.accounts.hashing import Busy, run_password_work
+from rxapp.services.accounts.passwords import MAX_PASSWORD_LENGTH
 from rxapp.services.common.errors import DomainError
 from rxapp.states.base import AppState, api_origin, hard_redirect
 from rxapp.states.team.base import _str
@@ -52,26 +54,43 @@ class JoinState(AppState):
         self.checked = True
 
     @rx.event
-    def submit(self, form: dict):  # noqa: ANN201
-        """Create the member's account and sign them in at once; the link works once."""
+    async def submit(self, form: dict):  # noqa: ANN201
+        """Create the member's account and sign them in at once; the link works once.
+
+        The hashing runs off the event loop; the new member then gets the same one-time
+        ticket as a sign-in, which the cookie endpoint swaps for the HttpOnly session,
+        so they land on their home signed in.
+        """
         form = form if isinstance(form, dict) else {}
         name = _str(form.get("full_name"), 300)
-        password = _str(form.get("password"), 1000)
-        confirm = _str(form.get("confirm"), 1000)
+        password = _str(form.get("password"), MAX_PASSWORD_LENGTH + 1)
+        confirm = _str(form.get("confirm"), MAX_PASSWORD_LENGTH + 1)
         self.name_error = self.password_error = self.form_error = ""
         self.confirm_error = "" if password == confirm else "error.password_mismatch"
         if not name.strip():
             self.name_error = "team.error.name_required"
         if self.confirm_error or self.name_error:
             return None
-        now = clock.now()
-        try:
+        token = self._token()
+        # The ticket is bound to this browser's id cookie; without one the member is
+        # registered all the same and signs in by hand.
+        browser = self._client().browser
+
+        def work() -> str:
+            now = clock.now()
             with session_scope() as session:
-                user_id = team.accept(session, token=self._token(), full_name=name,
-                                      password=password, now=now)
-                # The same one-time ticket as a sign-in: the cookie endpoint swaps it for
-                # the HttpOnly session, so the new member lands on their home signed in.
-                ticket = auth.issue_login_ticket(session, user_id=user_id, now=now)
+                user_id = team.accept(session, token=token, full_name=name, password=password,
+                                      now=now)
+                if not browser:
+                    return ""
+                return auth.issue_login_ticket(session, user_id=user_id, now=now,
+                                               browser_key=browser)
+
+        try:
+            ticket = await run_password_work(work)
+        except Busy:
+            self.password_error = "login.busy"  # noqa: S105 - a catalogue key
+            return None
         except DomainError as err:
             if err.field == "full_name":
                 self.name_error = err.code
@@ -81,6 +100,8 @@ class JoinState(AppState):
                 self.status = err.code.rsplit(".", 1)[-1]
             return None
         self.done = True
+        if not ticket:
+            return None
         origin = self.router.url.origin or ""
         return hard_redirect(
             routes.claim_url(api_origin(), ticket=ticket, next_url=origin + routes.HOME)
