@@ -62,7 +62,7 @@ def create_operator(
     if problem:
         raise DomainError(problem, field="password")
     if session.exec(select(User.id).where(User.email == clean)).first() is not None:
-        raise DomainError("team.outcome.unavailable", field="email")
+        raise DomainError("plans.error.email_taken", field="email")
     org = platform_organization(session, now=now)
     user = User(organization_id=org.id, email=clean, full_name=(full_name or "").strip()[:200],
                 password_hash=hash_password(password), role=Role.OPERATOR.value,
