@@ -1,7 +1,7 @@
 """plans, operator console, team settings, accent-free search keys
 
 Revision ID: 7d3e1f0a9b21
-Revises: b7e13c5a9d21
+Revises: 390d83e474b0
 Create Date: 2026-11-24 09:30:00
 
 """
@@ -15,7 +15,7 @@ import sqlmodel
 
 # revision identifiers, used by Alembic.
 revision: str = '7d3e1f0a9b21'
-down_revision: Union[str, None] = 'b7e13c5a9d21'
+down_revision: Union[str, None] = '390d83e474b0'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -11,10 +11,11 @@ from starlette.applications import Starlette
 from rxapp.api.exports import export_routes
 from rxapp.api.health import health_routes
 from rxapp.api.mailbox import mailbox_routes
+from rxapp.api.meetings import meetings_routes
 from rxapp.api.session import session_routes
 
 
 def build_api() -> Starlette:
     """The Starlette app mounted as Reflex's ``api_transformer``."""
     return Starlette(routes=[*session_routes(), *health_routes(), *export_routes(),
-                             *mailbox_routes()])
+                             *mailbox_routes(), *meetings_routes()])

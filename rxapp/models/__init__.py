@@ -13,6 +13,21 @@ from rxapp.models.accounts import (
 )
 from rxapp.models.common import LANGUAGES, Language
 from rxapp.models.mailbox_files import MailboxAttachment
+from rxapp.models.meetings import (
+    Attendee,
+    Availability,
+    Event,
+    MatchingRule,
+    Meeting,
+    MeetingEmailTemplate,
+    MeetingSpace,
+    MeetingStatus,
+    Partner,
+    PartnerContact,
+    PartnerProduct,
+    Product,
+    Slot,
+)
 from rxapp.models.outbox import (
     MailboxMessage,
     MessageState,
@@ -45,6 +60,19 @@ __all__ = [
     "PlanField",
     "PlanRequest",
     "RequestKind",
+    "Attendee",
+    "Availability",
+    "Event",
+    "MatchingRule",
+    "Meeting",
+    "MeetingEmailTemplate",
+    "MeetingSpace",
+    "MeetingStatus",
+    "Partner",
+    "PartnerContact",
+    "PartnerProduct",
+    "Product",
+    "Slot",
     "AttributeKind",
     "AttributeOption",
     "ClassOfService",

@@ -7,6 +7,7 @@ from rxapp.components.shell import app_shell, page_title, tr
 from rxapp.pages.registry import page
 from rxapp.states.accounts.profile import HomeState
 from rxapp.states.base import AppState
+from rxapp.states.meetings.base import PartnerLanding
 
 # What each navigation entry's tile says on the home page.
 _TILE_TEXT = {
@@ -62,7 +63,8 @@ def _about_me() -> rx.Component:
     )
 
 
-@page(route=routes.HOME, on_load=[AppState.enter_signed_in, HomeState.load])
+@page(route=routes.HOME,
+      on_load=[AppState.enter_signed_in, PartnerLanding.redirect_partner, HomeState.load])
 def home_page() -> rx.Component:
     """Who I am here, then tiles of the modules the signed-in role can open."""
     return app_shell(
@@ -78,7 +80,6 @@ def home_page() -> rx.Component:
 
 
 @page(route=routes.REVIEWS, on_load=AppState.enter_staff)
-@page(route=routes.EVENTS, on_load=AppState.enter_events)
 def coming_soon_page() -> rx.Component:
     """A module of a later release."""
     return app_shell(
