@@ -28,6 +28,15 @@ SAMPLES = {
     "interaction_invitation": {"first_name": "Anna", "link": LINK},
     "interaction_reminder": {"first_name": "Anna", "link": LINK, "answered": 3, "total": 12},
     "interaction_report": {"first_name": "Anna"},
+    "meeting_accepted": {
+        "custom_subject": "Your meeting with Nordic Care AB is confirmed",
+        "custom_body": "Hello Anna,\n\nYour meeting with Nordic Care AB is confirmed for"
+                       " 12 March 2026 at 10:30 (Europe/Stockholm), in meeting room 3.\n\n"
+                       "Your agenda lists every meeting of the event.",
+        "agenda_link": "https://app.beckon.example/agenda/Qm9xZ2"},
+    "meeting_notice": {"notice": "declined", "partner": "Nordic Care AB",
+                       "attendee_name": "Anna Berg", "when": "12 March 2026, 10:30",
+                       "reason": "", "agenda_link": "https://app.beckon.example/agenda/Qm9xZ2"},
     "password_reset": {"link": "https://app.beckon.example/reset/Qw3rTy", "minutes": 60},
     "plan_request": {"customer": "Nordic Care AB", "requester": "Eva Lind",
                      "requester_email": "eva@nordiccare.example",
