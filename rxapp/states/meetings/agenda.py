@@ -17,7 +17,7 @@ from rxapp.services.common.errors import DomainError, NotAllowed
 from rxapp.services.meetings import requests, views
 from rxapp.services.meetings.attendees import attendee_by_token
 from rxapp.states.base import AppState
-from rxapp.states.meetings.base import int_arg, text_arg
+from rxapp.states.meetings.base import form_arg, int_arg, text_arg
 
 
 def _when(start: datetime, end: datetime, language: str) -> str:
@@ -125,15 +125,16 @@ class AgendaState(AppState):
     @rx.event
     def submit_reason(self, form: dict):  # noqa: ANN201
         """Decline or cancel with the reason given."""
-        reason = text_arg(form.get("reason"), 1000)
-        fn = requests.attendee_decline if self.reason_action == "decline" else (
-            requests.attendee_cancel)
+        reason = text_arg(form_arg(form).get("reason"), 1000)
+        # Both vars are the client's to overwrite: only the two actions, only a real id.
+        fn = {"decline": requests.attendee_decline,
+              "cancel": requests.attendee_cancel}.get(str(self.reason_action))
         try:
             with session_scope() as session:
                 attendee = self._attendee(session)
-                if attendee is None:
+                if attendee is None or fn is None:
                     raise NotAllowed()
-                fn(session, attendee, meeting_id=self.reason_meeting, reason=reason,
+                fn(session, attendee, meeting_id=int_arg(self.reason_meeting), reason=reason,
                    now=clock.now())
         except (DomainError, NotAllowed) as err:
             self.reason_error = err.code
@@ -145,6 +146,7 @@ class AgendaState(AppState):
     @rx.event
     def propose(self, form: dict):  # noqa: ANN201
         """Propose a partner space's slot (from its card); its contact confirms or declines."""
+        form = form_arg(form)
         try:
             with session_scope() as session:
                 attendee = self._attendee(session)

@@ -10,7 +10,8 @@ from rxapp import clock
 from rxapp.db import session_scope
 from rxapp.services.common.errors import DomainError, NotAllowed
 from rxapp.services.meetings import attendees
-from rxapp.states.meetings.base import MeetingsState, text_arg
+from rxapp.states.base import STAFF
+from rxapp.states.meetings.base import MEETINGS, MeetingsState, form_arg, text_arg
 
 logger = logging.getLogger(__name__)
 MAX_CSV_BYTES = 5_000_000
@@ -31,6 +32,8 @@ class AttendeesState(MeetingsState):
     import_result: str = ""
     import_errors: list[dict[str, str]] = []
     _upload: bytes = b""
+    # Who uploaded: the import runs only for that same user's socket.
+    _upload_user_id: int = 0
 
     def _read(self) -> None:
         principal = self._organizer()
@@ -66,6 +69,7 @@ class AttendeesState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
+        form = form_arg(form)
         values = {k: text_arg(form.get(k), 500) for k in FIELDS}
         values["has_account"] = form.get("has_account") in ("on", "true", True)
         try:
@@ -82,15 +86,27 @@ class AttendeesState(MeetingsState):
     @rx.event
     async def receive_csv(self, files: list[rx.UploadFile]):  # noqa: ANN201
         """Take the uploaded CSV, then import it in the background (all or nothing)."""
-        if self._organizer() is None:
+        # The upload request's own cookie decides, not this tab's socket (finding 13.1).
+        principal = self._require_module(MEETINGS, *STAFF, upload=True)
+        if principal is None:
             return self._refused()
-        if not files:
+        self.import_errors = []
+        # Reflex does not enforce the type hint: `files` can arrive as anything.
+        if not isinstance(files, list) or not files or not hasattr(files[0], "read"):
+            self.import_result = "import.no_file"
             return None
         data = await files[0].read(MAX_CSV_BYTES + 1)
+        if not isinstance(data, bytes):
+            self.import_result = "import.no_file"
+            return None
         if len(data) > MAX_CSV_BYTES:
             self.import_result = "import.too_large"
             return None
+        if not data.strip():
+            self.import_result = "import.empty"
+            return None
         self._upload = data
+        self._upload_user_id = principal.user_id
         self.import_errors, self.import_result = [], ""
         return AttendeesState.run_import
 
@@ -100,8 +116,11 @@ class AttendeesState(MeetingsState):
         async with self:
             principal = self._organizer()
             data, self._upload = self._upload, b""
+            uploader, self._upload_user_id = self._upload_user_id, 0
             event_id = self.event_id
-            if principal is None or not data or self.importing:
+            if principal is None or principal.user_id != uploader:
+                return
+            if not data or self.importing:
                 return
             self.importing = True
             self.import_done = self.import_total = 0

@@ -14,6 +14,7 @@ from rxapp.db import session_scope
 from rxapp.models.accounts import Module, Role
 from rxapp.services.accounts.auth import Principal
 from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.tenancy import MAX_ID
 from rxapp.services.meetings.access import PartnerScope, partner_scope
 from rxapp.services.meetings.events import get_event
 from rxapp.states.base import STAFF, AppState
@@ -38,14 +39,27 @@ def text_arg(value: object, limit: int = 200) -> str:
 
 
 def int_arg(value: object) -> int | None:
-    """A client-sent id as an int, or None (bools, floats, dicts and junk refused)."""
+    """A client-sent id as an int, or None (bools, floats, dicts and junk refused).
+
+    Ints outside the database's id range are refused too, so a driver never raises
+    (OverflowError, DataError) on a huge or negative number.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
+        return value if 0 <= value <= MAX_ID else None
     if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 12:
         return int(value.strip())
     return None
+
+
+def form_arg(value: object) -> dict[str, object]:
+    """A client-sent form as a dict; anything else (None, a list, a string) is empty.
+
+    Reflex does not enforce type hints: a hand-written socket client can send any JSON
+    as the form, and its values are read with :func:`text_arg` / :func:`int_arg`.
+    """
+    return value if isinstance(value, dict) else {}
 
 
 class MeetingsState(AppState):

@@ -5,7 +5,7 @@ import reflex as rx
 from rxapp import clock
 from rxapp.db import session_scope
 from rxapp.models.common import LANGUAGES
-from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.errors import DomainError
 from rxapp.services.meetings import mail, templates
 from rxapp.states.meetings.base import MeetingsState, text_arg
 
@@ -79,7 +79,7 @@ class EmailTemplateState(MeetingsState):
                 templates.save_template(session, organization_id=principal.organization_id,
                                         event_id=self.event_id, language=self.language,
                                         subject=self.subject, body=self.body)
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             self.error = err.code
             return None
         self.custom = True
@@ -91,9 +91,12 @@ class EmailTemplateState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
-        with session_scope() as session:
-            templates.reset_template(session, organization_id=principal.organization_id,
-                                     event_id=self.event_id, language=self.language)
+        try:
+            with session_scope() as session:
+                templates.reset_template(session, organization_id=principal.organization_id,
+                                         event_id=self.event_id, language=self.language)
+        except DomainError as err:
+            return self._error(err)
         self._read()
         return None
 
@@ -110,7 +113,7 @@ class EmailTemplateState(MeetingsState):
                     language=self.language, subject=self.subject, body=self.body,
                     recipient=principal.email, recipient_name=principal.full_name,
                     now=clock.now())
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             self.error = err.code
             return None
         return rx.toast.success(self._tr("meetings.test_sent", email=principal.email))

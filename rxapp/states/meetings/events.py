@@ -7,10 +7,10 @@ import reflex as rx
 from rxapp import clock, routes
 from rxapp.db import session_scope
 from rxapp.models.accounts import Role
-from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.errors import DomainError
 from rxapp.services.meetings import events, partners, quotas
 from rxapp.services.meetings.events import ATTENDEE_FIELDS, FILTERABLE_FIELDS, SEARCHABLE_FIELDS
-from rxapp.states.meetings.base import MeetingsState, text_arg
+from rxapp.states.meetings.base import MeetingsState, form_arg, text_arg
 
 OPTION_KINDS = {"search_fields": SEARCHABLE_FIELDS, "filter_fields": FILTERABLE_FIELDS,
                 "columns": ATTENDEE_FIELDS}
@@ -54,6 +54,7 @@ class EventsState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
+        form = form_arg(form)
         first, last = _day(form.get("first_day")), _day(form.get("last_day"))
         errors = {}
         if first is None:
@@ -144,7 +145,7 @@ class EventState(MeetingsState):
             with session_scope() as session:
                 events.set_module_enabled(session, organization_id=principal.organization_id,
                                           event_id=self.event_id, enabled=value)
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             return self._error(err)
         self._read()
         return rx.toast.success(self._tr("meetings.saved"))
@@ -155,6 +156,7 @@ class EventState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
+        form = form_arg(form)
         try:
             with session_scope() as session:
                 events.update_settings(
@@ -173,15 +175,23 @@ class EventState(MeetingsState):
     def toggle_option(self, kind: str, field: str):  # noqa: ANN201
         """Add or remove one attendee field of the partner space's search, filters or columns."""
         principal = self._organizer()
-        if principal is None or kind not in OPTION_KINDS or field not in OPTION_KINDS[kind]:
+        if principal is None:
             return self._refused()
-        chosen = list(self.options.get(kind, []))
+        # Strings only: a dict or list as `kind` would not even be hashable.
+        if not isinstance(kind, str) or not isinstance(field, str):
+            return self._refused()
+        if kind not in OPTION_KINDS or field not in OPTION_KINDS[kind]:
+            return self._refused()
+        # `options` is the client's to overwrite: keep only known field names of it.
+        current = self.options.get(kind) if isinstance(self.options, dict) else None
+        chosen = [f for f in (current if isinstance(current, list) else [])
+                  if isinstance(f, str) and f in OPTION_KINDS[kind]]
         chosen = [f for f in chosen if f != field] if field in chosen else [*chosen, field]
         try:
             with session_scope() as session:
                 events.update_settings(session, organization_id=principal.organization_id,
                                        event_id=self.event_id, **{kind: chosen})
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             return self._error(err)
         self._read()
         return None
@@ -192,8 +202,11 @@ class EventState(MeetingsState):
         principal = self._organizer()
         if principal is None or not isinstance(value, bool):
             return self._refused()
-        with session_scope() as session:
-            events.update_settings(session, organization_id=principal.organization_id,
-                                   event_id=self.event_id, partners_manage_spaces=value)
+        try:
+            with session_scope() as session:
+                events.update_settings(session, organization_id=principal.organization_id,
+                                       event_id=self.event_id, partners_manage_spaces=value)
+        except DomainError as err:
+            return self._error(err)
         self._read()
         return None

@@ -15,7 +15,7 @@ from rxapp.services.common.errors import DomainError, NotAllowed
 from rxapp.services.common.status_log import get_status_log
 from rxapp.services.meetings import attendees, quotas, requests, spaces, views
 from rxapp.services.meetings.access import PartnerScope
-from rxapp.states.meetings.base import MeetingsState, int_arg, text_arg
+from rxapp.states.meetings.base import MeetingsState, form_arg, int_arg, text_arg
 
 ANY = "any"
 PAGE = 25
@@ -58,6 +58,7 @@ class PartnerBase(MeetingsState):
         if found is None:
             return self._refused()
         principal, scope = found
+        form = form_arg(form)
         contact = int_arg(form.get("contact")) if form.get("contact") else None
         try:
             with session_scope() as session:
@@ -65,7 +66,7 @@ class PartnerBase(MeetingsState):
                     session, scope, name=text_arg(form.get("name")),
                     contact_user_id=contact if contact is not None else principal.user_id,
                     theme=text_arg(form.get("theme")), now=clock.now())
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             return self._error(err)
         return type(self).load
 
@@ -158,13 +159,14 @@ class PartnerListState(PartnerBase):
         _principal, scope = found
         try:
             with session_scope() as session:
-                spaces_ = {int(s["id"]) for s in self.space_options}
+                spaces_ = {int_arg(s.get("id")) for s in self.space_options
+                           if isinstance(s, dict)}
                 if space_id not in spaces_:
                     return
                 event = session.get(Event, scope.event_id)
                 free = views.free_slots(session, space_id=space_id, event=event, now=clock.now(),
                                         attendee_id=self.req_attendee_id or None)
-        except (DomainError, NotAllowed):
+        except DomainError:
             return
         self.req_slots = [{"id": str(i), "label": label} for i, label in free]
         self.req_slot = self.req_slots[0]["id"] if self.req_slots else ""
@@ -211,8 +213,8 @@ class PartnerListState(PartnerBase):
                 requests.request_meeting(
                     session, scope, attendee_id=self.req_attendee_id,
                     space_id=int_arg(self.req_space), slot_id=int_arg(self.req_slot),
-                    message=text_arg(form.get("message"), 1000), now=clock.now())
-        except (DomainError, NotAllowed) as err:
+                    message=text_arg(form_arg(form).get("message"), 1000), now=clock.now())
+        except DomainError as err:
             self.req_error = err.code
             return None
         self.req_open = False
@@ -272,7 +274,7 @@ class PartnerMeetingsState(PartnerBase):
             with session_scope() as session:
                 requests.partner_confirm(session, found[1], meeting_id=int_arg(meeting_id),
                                          now=clock.now())
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             self._read()
             return self._error(err)
         self._read()
@@ -296,7 +298,7 @@ class PartnerMeetingsState(PartnerBase):
                     event = session.get(Event, meeting.event_id)
                     free = views.free_slots(session, space_id=meeting.space_id, event=event,
                                             now=clock.now(), attendee_id=meeting.attendee_id)
-            except (DomainError, NotAllowed):
+            except DomainError:
                 return
             self.reason_slots = [{"id": str(i), "label": label} for i, label in free]
         self.reason_error, self.reason_open = "", True
@@ -312,19 +314,24 @@ class PartnerMeetingsState(PartnerBase):
         found = self._partner()
         if found is None:
             return self._refused()
+        form = form_arg(form)
         reason = text_arg(form.get("reason"), 1000)
+        # Both vars are the client's to overwrite: only known actions, only a real id.
+        action, meeting_id = str(self.reason_action), int_arg(self.reason_meeting)
+        fn = {"decline": requests.partner_decline,
+              "cancel": requests.partner_cancel}.get(action)
         try:
             with session_scope() as session:
-                if self.reason_action == "reschedule":
+                if action == "reschedule":
                     requests.partner_reschedule(
-                        session, found[1], meeting_id=self.reason_meeting,
+                        session, found[1], meeting_id=meeting_id,
                         slot_id=int_arg(form.get("slot")), reason=reason, now=clock.now())
-                else:
-                    fn = requests.partner_decline if self.reason_action == "decline" else (
-                        requests.partner_cancel)
-                    fn(session, found[1], meeting_id=self.reason_meeting, reason=reason,
+                elif fn is not None:
+                    fn(session, found[1], meeting_id=meeting_id, reason=reason,
                        now=clock.now())
-        except (DomainError, NotAllowed) as err:
+                else:
+                    raise NotAllowed()
+        except DomainError as err:
             self.reason_error = err.code
             return None
         self.reason_open = False
@@ -387,7 +394,7 @@ class PartnerCalendarState(PartnerBase):
             with session_scope() as session:
                 spaces.set_availability(session, found[1], space_id=int_arg(space_id),
                                         slot_id=int_arg(slot_id), available=state == "closed")
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             return self._error(err)
         self._read()
         return None
@@ -404,7 +411,7 @@ class PartnerCalendarState(PartnerBase):
                 info = views.meeting_info(session, meeting.id)
                 log = get_status_log(session, organization_id=meeting.organization_id,
                                      entity_type=requests.ENTITY, entity_id=meeting.id)
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             return self._error(err)
         self.detail = {"who": info.attendee_name, "company": info.attendee_company,
                        "when": _when(info), "space": info.space_name, "status": info.status,
@@ -429,7 +436,7 @@ class PartnerCalendarState(PartnerBase):
             with session_scope() as session:
                 spaces.assign_contact_as_partner(session, found[1], space_id=int_arg(space_id),
                                                  contact_user_id=int_arg(user_id))
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             return self._error(err)
         self._read()
         return None

@@ -4,10 +4,10 @@ import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
-from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.errors import DomainError
 from rxapp.services.meetings import partners, spaces
 from rxapp.services.meetings.partners import PARTNER_TYPES
-from rxapp.states.meetings.base import MeetingsState, int_arg, text_arg
+from rxapp.states.meetings.base import MeetingsState, form_arg, int_arg, text_arg
 
 NONE = "none"
 
@@ -61,6 +61,7 @@ class PartnersState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
+        form = form_arg(form)
         quota_text = text_arg(form.get("quota"), 9)
         quota = int_arg(quota_text) if quota_text else None
         if quota_text and quota is None:
@@ -94,7 +95,7 @@ class PartnersState(MeetingsState):
             with session_scope() as session:
                 partners.update_partner(session, organization_id=principal.organization_id,
                                         partner_id=int_arg(partner_id), quota=quota)
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             return self._error(err)
         self._read()
         return rx.toast.success(self._tr("meetings.saved"))
@@ -109,7 +110,7 @@ class PartnersState(MeetingsState):
             with session_scope() as session:
                 partners.add_contact(session, organization_id=principal.organization_id,
                                      partner_id=int_arg(partner_id), user_id=int_arg(user_id))
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             return self._error(err)
         self._read()
         return None
@@ -120,12 +121,13 @@ class PartnersState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
+        form = form_arg(form)
         try:
             with session_scope() as session:
                 spaces.create_space(session, organization_id=principal.organization_id,
                                     partner_id=int_arg(form.get("partner_id")),
                                     theme=text_arg(form.get("theme")), now=clock.now())
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             return self._error(err)
         self._read()
         return rx.toast.success(self._tr("meetings.saved"))
@@ -136,9 +138,13 @@ class PartnersState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
-        with session_scope() as session:
-            n = spaces.bulk_spaces_per_contact(session, organization_id=principal.organization_id,
-                                               event_id=self.event_id, now=clock.now())
+        try:
+            with session_scope() as session:
+                n = spaces.bulk_spaces_per_contact(
+                    session, organization_id=principal.organization_id,
+                    event_id=self.event_id, now=clock.now())
+        except DomainError as err:
+            return self._error(err)
         self._read()
         return rx.toast.success(self._tr("meetings.spaces_added", n=n))
 
@@ -164,7 +170,7 @@ class PartnersState(MeetingsState):
             with session_scope() as session:
                 spaces.delete_space(session, organization_id=principal.organization_id,
                                     space_id=space_id)
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             return self._error(err)
         self._read()
         return None
@@ -175,6 +181,7 @@ class PartnersState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
+        form = form_arg(form)
         qty_text = text_arg(form.get("quantity"), 9)
         try:
             with session_scope() as session:
@@ -182,8 +189,8 @@ class PartnersState(MeetingsState):
                     session, organization_id=principal.organization_id, event_id=self.event_id,
                     name=text_arg(form.get("name")), kind=text_arg(form.get("kind"), 32),
                     quantity=int_arg(qty_text) if qty_text else None)
-        except (DomainError, NotAllowed) as err:
-            self.product_errors = {getattr(err, "field", None) or "name": err.code}
+        except DomainError as err:
+            self.product_errors = {err.field or "name": err.code}
             return None
         self.product_errors = {}
         self._read()
@@ -195,14 +202,14 @@ class PartnersState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
-        if product_id == NONE:
+        if not isinstance(product_id, str) or product_id == NONE:
             return None
         try:
             with session_scope() as session:
                 partners.assign_product(session, organization_id=principal.organization_id,
                                         partner_id=int_arg(partner_id),
                                         product_id=int_arg(product_id))
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             return self._error(err)
         self._read()
         return None

@@ -3,9 +3,9 @@
 import reflex as rx
 
 from rxapp.db import session_scope
-from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.errors import DomainError
 from rxapp.services.meetings import matching
-from rxapp.states.meetings.base import MeetingsState, int_arg, text_arg
+from rxapp.states.meetings.base import MeetingsState, form_arg, int_arg, text_arg
 
 NONE = "none"
 
@@ -64,6 +64,7 @@ class RulesState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
+        form = form_arg(form)
         try:
             with session_scope() as session:
                 matching.save_rule(
@@ -88,7 +89,7 @@ class RulesState(MeetingsState):
             with session_scope() as session:
                 matching.delete_rule(session, organization_id=principal.organization_id,
                                      rule_id=int_arg(rule_id))
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             return self._error(err)
         self._read()
         return None
@@ -102,8 +103,8 @@ class RulesState(MeetingsState):
         try:
             with session_scope() as session:
                 matching.move_rule(session, organization_id=principal.organization_id,
-                                   rule_id=int_arg(rule_id), up=bool(up))
-        except (DomainError, NotAllowed) as err:
+                                   rule_id=int_arg(rule_id), up=up is True)
+        except DomainError as err:
             return self._error(err)
         self._read()
         return None

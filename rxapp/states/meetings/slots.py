@@ -8,9 +8,9 @@ from datetime import date, time, timedelta
 import reflex as rx
 
 from rxapp.db import session_scope
-from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.errors import DomainError
 from rxapp.services.meetings import events, slots
-from rxapp.states.meetings.base import MeetingsState, int_arg, text_arg
+from rxapp.states.meetings.base import MeetingsState, form_arg, int_arg, text_arg
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ class SlotsState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
+        form = form_arg(form)
         day, start = _date(form.get("day")), _time(form.get("start"))
         minutes = int_arg(form.get("minutes"))
         if day is None or start is None or minutes is None:
@@ -104,6 +105,7 @@ class SlotsState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
+        form = form_arg(form)
         first, last = _date(form.get("from_day")), _date(form.get("to_day"))
         start, end = _time(form.get("from_time")), _time(form.get("to_time"))
         minutes = int_arg(form.get("minutes"))
@@ -126,8 +128,8 @@ class SlotsState(MeetingsState):
                                          event_id=self.event_id)
                 planned = slots.plan_bulk(event, days=days, from_time=start, to_time=end,
                                           minutes=minutes, breaks=breaks)
-        except (DomainError, NotAllowed) as err:
-            self.bulk_errors = {getattr(err, "field", None) or "minutes": err.code}
+        except DomainError as err:
+            self.bulk_errors = {err.field or "minutes": err.code}
             return None
         self.bulk_errors = {}
         self._bulk = {"days": days, "from_time": start, "to_time": end, "minutes": minutes,
@@ -165,7 +167,7 @@ class SlotsState(MeetingsState):
                     self.done, self.todo = counter["done"], counter["total"] or self.todo
         try:
             added = task.result()
-        except (DomainError, NotAllowed) as err:
+        except DomainError as err:
             async with self:
                 self.running = False
             yield rx.toast.error(self._tr(err.code))
@@ -188,10 +190,16 @@ class SlotsState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
-        with session_scope() as session:
-            deleted, _kept = slots.delete_slots(
-                session, organization_id=principal.organization_id, event_id=self.event_id,
-                slot_ids=[int_arg(slot_id)])
+        slot = int_arg(slot_id)
+        if slot is None:
+            return self._refused()
+        try:
+            with session_scope() as session:
+                deleted, _kept = slots.delete_slots(
+                    session, organization_id=principal.organization_id,
+                    event_id=self.event_id, slot_ids=[slot])
+        except DomainError as err:
+            return self._error(err)
         self._read()
         if not deleted:
             return rx.toast.error(self._tr("meetings.slot_in_use"))
@@ -214,8 +222,12 @@ class SlotsState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
-        with session_scope() as session:
-            n = slots.delete_unused_slots(session, organization_id=principal.organization_id,
-                                          event_id=self.event_id)
+        try:
+            with session_scope() as session:
+                n = slots.delete_unused_slots(
+                    session, organization_id=principal.organization_id,
+                    event_id=self.event_id)
+        except DomainError as err:
+            return self._error(err)
         self._read()
         return rx.toast.success(self._tr("meetings.slots_deleted", n=n))
