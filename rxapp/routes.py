@@ -36,6 +36,9 @@ TEAM_IMPORT = "/team/import"
 JOIN = "/join/[token]"
 SETTINGS = "/settings"
 MAILBOX = "/mailbox"
+PROFILE = "/profile"
+PLATFORM = "/platform"
+PLATFORM_ORG = "/platform/org/[oid]"
 # Reflex's name for the page shown at any unknown path.
 NOT_FOUND = "404"
 
@@ -63,6 +66,7 @@ API_EXPORT_RESULTS_CSV = "/api/export/results.csv"
 API_EXPORT_RESULTS_XLSX = "/api/export/results.xlsx"
 API_INTERACTION_QR = "/api/interactions/{interaction_id:int}/qr.svg"
 API_INTERACTION_REPORT = "/api/interactions/{interaction_id:int}/report.pdf"
+API_MAILBOX_ATTACHMENT = "/api/mailbox/{message_id:int}/attachments/{index:int}"
 API_SESSION_BROWSER = "/api/session/browser"
 
 # Reflex's own endpoints (constants.Endpoint), guarded by the middleware in rxapp/api.
@@ -98,6 +102,23 @@ def join_url(token: str) -> str:
 def team_invitations_url() -> str:
     """Absolute link to the admins' invitations page, for emails."""
     return get_settings().base_url.rstrip("/") + TEAM_INVITATIONS
+
+
+def platform_org_path(organization_id):  # noqa: ANN001, ANN201 - int, str or rx.Var
+    """Path of one organization's page in the operator console."""
+    if isinstance(organization_id, int):
+        organization_id = str(organization_id)
+    return "/platform/org/" + organization_id
+
+
+def platform_org_url(organization_id: int) -> str:
+    """Absolute link to one organization in the operator console, for emails."""
+    return get_settings().base_url.rstrip("/") + platform_org_path(organization_id)
+
+
+def mailbox_attachment_path(message_id, index):  # noqa: ANN001, ANN201 - str or rx.Var
+    """Path of one attachment of a kept email (the mailbox page)."""
+    return "/api/mailbox/" + message_id + "/attachments/" + index
 
 
 def claim_url(api_origin: str, *, ticket: str, next_url: str) -> str:

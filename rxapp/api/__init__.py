@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 
 from rxapp.api.exports import export_routes
 from rxapp.api.health import health_routes
+from rxapp.api.mailbox import mailbox_routes
 from rxapp.api.meetings import meetings_routes
 from rxapp.api.purchases import purchase_routes
 from rxapp.api.reviews import review_routes
@@ -24,6 +25,7 @@ def build_api() -> Starlette:
             *session_routes(),
             *health_routes(),
             *export_routes(),
+            *mailbox_routes(),
             *meetings_routes(),
             *purchase_routes(),
             *review_routes(),

@@ -13,6 +13,7 @@ from rxapp.models.accounts import (
 )
 from rxapp.models.common import LANGUAGES, Language
 from rxapp.models.contact import ContactPolicy, Unsubscribe, UnsubscribeScope
+from rxapp.models.mailbox_files import MailboxAttachment
 from rxapp.models.meetings import (
     Attendee,
     Availability,
@@ -45,6 +46,7 @@ from rxapp.models.participants import (
     Questionnaire,
     Score,
 )
+from rxapp.models.platform import PlanChange, PlanField, PlanRequest, RequestKind
 from rxapp.models.reviews import (
     ApiKey,
     Customer,
@@ -71,6 +73,11 @@ __all__ = [
     "ReviewSettings",
     "Unsubscribe",
     "UnsubscribeScope",
+    "MailboxAttachment",
+    "PlanChange",
+    "PlanField",
+    "PlanRequest",
+    "RequestKind",
     "Attendee",
     "Availability",
     "Event",
