@@ -20,6 +20,7 @@ from rxapp.services.common import csv_import
 from rxapp.services.common.csv_import import CsvFileError, FieldSpec
 from rxapp.services.common.errors import DomainError
 from rxapp.services.common.person_fields import clean_language, zone_ok
+from rxapp.services.common.search import search_key
 
 logger = logging.getLogger(__name__)
 
