@@ -1,7 +1,7 @@
 """sending pause: the outbox stops while the mail server refuses our sender
 
 Revision ID: e14a0c5d1f20
-Revises: 390d83e474b0
+Revises: 7d3e1f0a9b21
 Create Date: 2026-11-24 09:20:00
 
 """
@@ -14,7 +14,7 @@ import sqlmodel
 
 # revision identifiers, used by Alembic.
 revision: str = 'e14a0c5d1f20'
-down_revision: Union[str, None] = '390d83e474b0'
+down_revision: Union[str, None] = '7d3e1f0a9b21'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -252,7 +252,7 @@ def _run_checks(
 
 def prepare_claimed(
     engine: Engine, messages: Sequence[OutboxMessage], now: datetime, policy: RetryPolicy
-) -> tuple[list[tuple[OutboxMessage, str]], BatchResult]:
+) -> tuple[list[tuple[OutboxMessage, str, str]], BatchResult]:
     """Re-check each claimed message and look up sender names, in one transaction.
 
     The checks run in a savepoint: on PostgreSQL an error aborts the whole transaction,
@@ -261,15 +261,20 @@ def prepare_claimed(
     case; when one fails, they run again one savepoint each to find the bad one.
     """
     result = BatchResult(claimed=len(messages))
-    ready: list[tuple[OutboxMessage, str]] = []
+    ready: list[tuple[OutboxMessage, str, str]] = []
     with Session(engine, expire_on_commit=False) as session:
         conn = session.connection()
         begin_sqlite_transaction(conn)
         org_ids = {m.organization_id for m in messages}
-        names = {
-            org_id: sender_name or name
-            for org_id, name, sender_name in session.execute(
-                select(Organization.id, Organization.name, Organization.sender_name).where(
+        senders = {
+            org_id: (sender_name or name, contact or "")
+            for org_id, name, sender_name, contact in session.execute(
+                select(
+                    Organization.id,
+                    Organization.name,
+                    Organization.sender_name,
+                    Organization.contact_email,
+                ).where(
                     Organization.id.in_(org_ids)  # type: ignore[union-attr]
                 )
             ).all()
@@ -301,6 +306,7 @@ def prepare_claimed(
                 if fenced_update(conn, message, values, StatusKind.CANCELLED, reason, now):
                     result.cancelled += 1
                 continue
-            ready.append((message, names.get(message.organization_id, "")))
+            name, reply_to = senders.get(message.organization_id, ("", ""))
+            ready.append((message, name, reply_to))
         session.commit()
     return ready, result

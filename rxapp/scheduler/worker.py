@@ -82,6 +82,8 @@ class _Job:
     # Rendered and flattened in a worker thread before the job reaches a connection.
     email: PreparedEmail | None = None
     render_error: str = ""
+    # The organization's contact address: replies go there, not to the no-reply sender.
+    reply_to: str = ""
 
 
 class Worker:
@@ -184,7 +186,8 @@ class Worker:
     ) -> tuple[list[_Job], BatchResult]:
         """Re-check claimed messages (see ``prepare_claimed``) and wrap them as jobs."""
         ready, result = prepare_claimed(self.engine, messages, now, self.retry_policy)
-        return [_Job(message, name) for message, name in ready], result
+        jobs = [_Job(message, name, reply_to=reply) for message, name, reply in ready]
+        return jobs, result
 
     def _mark(self, message: OutboxMessage, outcome: SendResult, now: datetime) -> BatchResult:
         """Record one send's outcome in its own transaction, fenced by the claim token."""
@@ -216,6 +219,7 @@ class Worker:
                         now=now,
                         extra_context=context,
                         attachments=attachments,
+                        reply_to=job.reply_to,
                     )
                     job.email = prepare_email(email, [job.message.recipient])
                 except Exception as exc:
