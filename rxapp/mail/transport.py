@@ -21,8 +21,6 @@ from email.utils import getaddresses, parseaddr
 from typing import Protocol
 
 import aiosmtplib
-from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
-from aiosmtplib.typing import SMTPStatus
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -35,6 +33,7 @@ from rxapp.mail.outcomes import (
     classify_exception,
     classify_partial,
 )
+from rxapp.mail.smtp_steps import NotSent, send_in_steps
 from rxapp.models.mailbox_files import MailboxAttachment
 from rxapp.models.outbox import MailboxMessage, OutboxMessage
 from rxapp.settings import Settings
@@ -145,82 +144,9 @@ def header_text(value: object) -> str:
     return str(make_header(decode_header(str(value))))
 
 
-class NotSent(Exception):
-    """The caller's ``before_data`` step failed: the envelope was reset, nothing was sent."""
-
-
 def _flatten(email: EmailMessage, recipients: list[str]) -> tuple[str, list[str], bytes]:
     sender = parseaddr(str(email["Sender"] or email["From"]))[1]
     return sender, recipients, email.as_bytes(policy=email.policy.clone(linesep="\r\n"))
-
-
-async def _data_held_before_final_dot(
-    client: aiosmtplib.SMTP, data: bytes, before_data: Callable[[], Awaitable[None]]
-) -> aiosmtplib.SMTPResponse:
-    """DATA, the message, then ``before_data``, and only then the final dot.
-
-    A server accepts a message at the final dot, so everything before it can overlap
-    the caller's wait (the previous message's commit) without a second message being
-    delivered-but-unrecorded. If the wait fails, the connection is dropped before the
-    dot and the server discards the unfinished message.
-
-    Uses aiosmtplib's protocol object (the version is pinned), as ``data()`` does.
-    """
-    protocol = client.protocol
-    if protocol is None:
-        raise aiosmtplib.SMTPServerDisconnected("Connection lost")
-    body = PERIOD_REGEX.sub(b"..", normalize_message_line_endings(data))
-    async with protocol._command_lock:  # noqa: SLF001
-        protocol._response_pending = True  # noqa: SLF001
-        protocol.write(b"DATA\r\n")
-        start = await protocol.read_response(timeout=client.timeout)
-        if start.code != SMTPStatus.start_input:
-            raise aiosmtplib.SMTPDataError(start.code, start.message)
-        protocol._response_pending = True  # noqa: SLF001
-        protocol.write(body)
-        try:
-            await before_data()
-        except Exception as exc:
-            client.close()
-            raise NotSent(f"{type(exc).__name__}: {exc}") from exc
-        protocol.write(b".\r\n")
-        response = await protocol.read_response(timeout=client.timeout)
-    if response.code != SMTPStatus.completed:
-        raise aiosmtplib.SMTPDataError(response.code, response.message)
-    return response
-
-
-async def _send_in_steps(
-    client: aiosmtplib.SMTP,
-    sender: str,
-    recipients: list[str],
-    data: bytes,
-    before_data: Callable[[], Awaitable[None]] | None,
-) -> tuple[dict[str, aiosmtplib.SMTPResponse], str]:
-    """``sendmail`` that holds the final dot until ``before_data`` is done (see ``send``)."""
-    if client.is_ehlo_or_helo_needed:
-        await client.ehlo()
-    try:
-        await client.mail(sender)
-        refused: list[aiosmtplib.SMTPRecipientRefused] = []
-        for address in recipients:
-            try:
-                await client.rcpt(address)
-            except aiosmtplib.SMTPRecipientRefused as exc:
-                refused.append(exc)
-        if len(refused) == len(recipients):
-            raise aiosmtplib.SMTPRecipientsRefused(refused)
-        if before_data is None:
-            response = await client.data(data)
-        else:
-            response = await _data_held_before_final_dot(client, data, before_data)
-    except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused):
-        # Reset the envelope, as sendmail does, so the connection can be reused.
-        with contextlib.suppress(ConnectionError, aiosmtplib.SMTPResponseException):
-            await client.rset()
-        raise
-    errors = {e.recipient: aiosmtplib.SMTPResponse(e.code, e.message) for e in refused}
-    return errors, response.message
 
 
 class _PooledConnection:
@@ -334,7 +260,7 @@ class SmtpTransport:
                 else:
                     if wire is None:
                         wire = _flatten(email, recipients)
-                    errors, reply = await _send_in_steps(conn.client, *wire, before_data)
+                    errors, reply = await send_in_steps(conn.client, *wire, before_data)
         except Exception as exc:
             if isinstance(exc, NotSent):
                 result = SendResult(SendOutcome.TEMPORARY, f"not sent: {exc}")

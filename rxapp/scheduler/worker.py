@@ -198,8 +198,6 @@ class Worker:
         self.paused = await self._pause.check(self._in_db, force=force_probe)
         return self.paused
 
-    # -- send (event loop) --------------------------------------------------------------
-
     def _render_many(self, jobs: Sequence[_Job], now: datetime) -> None:
         """Render and flatten jobs (a worker thread, its own session, the worker's clock).
 
