@@ -42,6 +42,12 @@ def running_job(*, user_id: int, kind: str) -> tuple[int, int] | None:
         return None if job is None else (job.done, job.total)
 
 
+def heartbeat(job_id: int, *, done: int, total: int) -> None:
+    """Record progress of a job driven step by step (not by :func:`run_import`)."""
+    with session_scope() as session:
+        import_jobs.beat(session, job_id=job_id, done=done, total=total, now=clock.now())
+
+
 def close_job(job_id: int, *, ok: bool, result: str) -> None:
     """Close the job; never raises (it runs in ``finally``)."""
     try:

@@ -196,3 +196,24 @@ async def test_team_send_refuses_while_the_users_send_runs_elsewhere(world):
     # A reload shows the running send instead of an idle form.
     team_page.load()
     assert team_page.importing
+
+
+async def test_stepper_send_left_on_by_a_lost_task_does_not_block_after_reload(world):
+    from rxapp.models import TeamInvitation
+    from rxapp.states.team import InvitationsState
+
+    session = world["session"]
+    tab = make_state(InvitationsState, token=world["token"], path=routes.TEAM_INVITATIONS)
+    # The state was saved mid-send by a worker that stopped: `sending` stayed on.
+    tab.sending = True
+    tab.chips = ["late@example.com"]
+    tab.load()
+    assert not tab.sending
+    tab.chips = ["late@example.com"]
+    assert tab.send() is InvitationsState.run_send
+    async for _ in InvitationsState.event_handlers["run_send"].fn(tab):
+        break  # the list refresh that follows is not needed here
+    assert not tab.sending and tab.result
+    session.expire_all()
+    assert [i.email for i in session.exec(select(TeamInvitation)).all()] == ["late@example.com"]
+    assert [j.status for j in _jobs(session)] == ["done"]
