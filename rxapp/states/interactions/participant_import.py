@@ -203,6 +203,9 @@ class ParticipantImportState(AppState):
                     self.import_message = self._tr("error.unexpected")
                 else:
                     self._show_report(report)
+        if report is not None:
+            logger.info("participant import finished: %s rows, imported %s, %s problems",
+                        report.total_rows, report.imported, len(report.errors))
         if report is not None and (report.ok or not report.needs_mapping):
             upload_store.discard(upload_id)
         if report is not None and report.ok:
