@@ -5,12 +5,24 @@ user go through ``rxapp.api.guard`` (cookie, role, organization, module).
 """
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
+from rxapp.api.caching import FrontendCaching, SlashlessPages, static_page_paths
 from rxapp.api.exports import export_routes
 from rxapp.api.health import health_routes
 from rxapp.api.session import session_routes
 
 
 def build_api() -> Starlette:
-    """The Starlette app mounted as Reflex's ``api_transformer``."""
-    return Starlette(routes=[*session_routes(), *health_routes(), *export_routes()])
+    """The Starlette app mounted as Reflex's ``api_transformer``.
+
+    Reflex mounts its own app (event socket, and in production the built frontend)
+    inside this one, so these middlewares also see the frontend's static files.
+    """
+    return Starlette(
+        routes=[*session_routes(), *health_routes(), *export_routes()],
+        middleware=[
+            Middleware(SlashlessPages, page_paths=static_page_paths()),
+            Middleware(FrontendCaching),
+        ],
+    )

@@ -80,7 +80,9 @@ def _import_box() -> rx.Component:
         rx.vstack(
             rx.heading(tr("import.title"), as_="h2", size="3"),
             rx.text(tr("import.help"), size="2", color_scheme="gray"),
-            rx.upload.root(
+            # The label names the dropzone's file input, which Reflex renders without
+            # attributes of ours; the label's own click opens the picker (no_click).
+            rx.el.label(rx.upload.root(
                 rx.vstack(
                     rx.icon("file-up", size=22),
                     rx.text(tr("import.drop"), size="2"),
@@ -88,6 +90,7 @@ def _import_box() -> rx.Component:
                     spacing="1",
                 ),
                 id="csv-upload",
+                no_click=True,
                 accept={"text/csv": [".csv"], "text/plain": [".txt"]},
                 max_files=1,
                 multiple=False,
@@ -97,16 +100,16 @@ def _import_box() -> rx.Component:
                 border_radius="8px",
                 width="100%",
                 cursor="pointer",
-            ),
+            ), width="100%", display="block"),
             rx.cond(
                 ParticipantsState.importing,
                 rx.vstack(
                     rx.progress(value=rx.cond(
                         ParticipantsState.import_total > 0,
                         ParticipantsState.import_done * 100 / ParticipantsState.import_total, 0,
-                    ), width="100%"),
+                    ), width="100%", aria_labelledby="import-progress"),
                     rx.text(tr("import.working"), " ", ParticipantsState.import_done, " / ",
-                            ParticipantsState.import_total, size="2"),
+                            ParticipantsState.import_total, size="2", id="import-progress"),
                     width="100%",
                 ),
             ),

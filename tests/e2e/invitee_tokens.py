@@ -1,0 +1,111 @@
+"""Real invitee links for page audits (Lighthouse, axe-core), made with the services.
+
+The tokens are derived from the server secret in ``.beckon-secret``, so the app under
+test (started from the same checkout) accepts them. :func:`remove_audit_data` undoes
+what other tests could notice (a pending invitation, extra attribute values).
+"""
+
+import uuid
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from rxapp import clock, db
+from rxapp.models import Organization, Role, TeamInvitation, User
+from rxapp.services.accounts.auth import Principal, request_password_reset
+from rxapp.services.common.tokens import derive_token
+from rxapp.services.interactions.lifecycle import create_interaction
+from rxapp.services.interactions.participants import add_participant
+from rxapp.services.team.attributes import add_option, list_options, remove_option
+from rxapp.services.team.invitations import invite_many, revoke
+from rxapp.services.team.mail import TOKEN_PURPOSE as TEAM_PURPOSE
+
+ATTRIBUTE_LISTS = ("channels", "services", "sites", "skills")
+
+
+@dataclass(frozen=True)
+class InviteeTokens:
+    """Raw tokens of one fresh interaction, team invitation and password reset."""
+
+    take: str
+    join: str
+    reset: str
+    participant_id: int  # has the open interaction of ``take``
+    new_participant_id: int  # never invited: the "new interaction" page
+    invitation_id: int
+    added_options: tuple[tuple[str, str], ...] = field(default=())
+
+    def paths(self) -> dict[str, str]:
+        """Every invitee page, by a short name."""
+        return {
+            "login": "/login",
+            "forgot": "/forgot",
+            "reset": f"/reset/{self.reset}",
+            "take": f"/i/{self.take}",
+            "join": f"/join/{self.join}",
+        }
+
+
+def _demo_admin(session: Session) -> Principal:
+    org = session.exec(select(Organization).where(Organization.slug == "demo")).one()
+    admin = session.exec(
+        select(User).where(User.organization_id == org.id, User.role == Role.ADMIN.value)
+    ).first()
+    return Principal(
+        user_id=admin.id, organization_id=org.id, role=admin.role, email=admin.email,
+        full_name=admin.full_name, language=admin.language, organization_name=org.name,
+        modules=tuple(org.modules),
+    )
+
+
+def create_invitee_tokens(database_url: str, *, language: str = "de") -> InviteeTokens:
+    """Create two participants (one invited), a team invitation and a reset token.
+
+    Args:
+        database_url: The seeded database of the app under test.
+        language: The participant's language (the page follows it).
+
+    Returns:
+        The raw tokens and ids.
+
+    """
+    now = clock.now()
+    tag = uuid.uuid4().hex[:8]
+    with db.session_scope(database_url) as session:
+        admin = _demo_admin(session)
+        org_id = admin.organization_id
+        participant = add_participant(
+            session, organization_id=org_id, first_name="Lena", last_name="Audit",
+            email=f"lena.{tag}@audit.example", language=language, now=now,
+        )
+        fresh = add_participant(
+            session, organization_id=org_id, first_name="Nils", last_name="Audit",
+            email=f"nils.{tag}@audit.example", language=language, now=now,
+        )
+        created = create_interaction(session, organization_id=org_id,
+                                     participant_id=participant.id, now=now, auto_invite=False)
+        # A value in every list, so the invite dialog's attribute step has checkboxes.
+        added: list[tuple[str, str]] = []
+        for kind in ATTRIBUTE_LISTS:
+            if not list_options(session, principal=admin).get(kind):
+                add_option(session, principal=admin, kind=kind, value=f"Audit {kind}")
+                added.append((kind, f"Audit {kind}"))
+        [result] = invite_many(session, principal=admin, emails=[f"new.{tag}@audit.example"],
+                               role=Role.ORGANIZER.value, attributes={}, now=now)
+        invitation = session.get(TeamInvitation, result.invitation_id)
+        join = derive_token(TEAM_PURPOSE, invitation.link_salt)
+        reset = request_password_reset(session, email=admin.email, now=now)
+        return InviteeTokens(
+            take=created.token, join=join, reset=reset.raw_token,
+            participant_id=participant.id, new_participant_id=fresh.id,
+            invitation_id=invitation.id, added_options=tuple(added),
+        )
+
+
+def remove_audit_data(database_url: str, tokens: InviteeTokens) -> None:
+    """Revoke the team invitation and remove the attribute values added for the audit."""
+    with db.session_scope(database_url) as session:
+        admin = _demo_admin(session)
+        revoke(session, principal=admin, invitation_id=tokens.invitation_id, now=clock.now())
+        for kind, value in tokens.added_options:
+            remove_option(session, principal=admin, kind=kind, value=value)

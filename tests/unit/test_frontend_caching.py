@@ -1,0 +1,71 @@
+"""The built frontend is served with cache lifetimes and without a slash redirect (issue 12)."""
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.testclient import TestClient
+
+from rxapp.api.caching import (
+    IMMUTABLE,
+    REVALIDATE,
+    FrontendCaching,
+    SlashlessPages,
+    cache_policy,
+    static_page_paths,
+)
+
+
+def _app(build: Path) -> Starlette:
+    (build / "login").mkdir()
+    (build / "login" / "index.html").write_text("<h1>Sign in</h1>")
+    (build / "assets").mkdir()
+    (build / "assets" / "root-BgcJoqrH.js").write_text("export {}")
+    (build / "favicon.ico").write_bytes(b"\0")
+
+    async def api(_request):
+        return JSONResponse({"ok": True})
+
+    return Starlette(
+        routes=[Route("/api/health", api),
+                Mount("/", app=StaticFiles(directory=build, html=True))],
+        middleware=[Middleware(SlashlessPages, page_paths=["/login", "/", "/i/[token]"]),
+                    Middleware(FrontendCaching)],
+    )
+
+
+def test_page_path_is_served_without_redirect(tmp_path: Path):
+    client = TestClient(_app(tmp_path))
+    response = client.get("/login", follow_redirects=False)
+    assert response.status_code == 200
+    assert response.text == "<h1>Sign in</h1>"
+    assert response.headers["cache-control"] == REVALIDATE
+
+
+def test_hashed_assets_are_immutable_and_api_untouched(tmp_path: Path):
+    client = TestClient(_app(tmp_path))
+    asset = client.get("/assets/root-BgcJoqrH.js")
+    assert asset.status_code == 200
+    assert asset.headers["cache-control"] == IMMUTABLE
+    assert "cache-control" not in client.get("/api/health").headers
+    assert client.get("/favicon.ico").headers["cache-control"].startswith("public")
+    # A missing asset is not cached for a year.
+    assert "immutable" not in client.get("/assets/gone-AAAAAAAA.js").headers.get(
+        "cache-control", "")
+
+
+def test_cache_policy_rules():
+    assert cache_policy("/assets/__reflex_global_styles-NccINl-w.css", "text/css") == IMMUTABLE
+    assert cache_policy("/assets/manifest-dcffb873.js", "text/javascript") == IMMUTABLE
+    assert cache_policy("/assets/unhashed.js", "text/javascript") is None
+    assert cache_policy("/i/abc", "text/html; charset=utf-8") == REVALIDATE
+    assert cache_policy("/api/export/results.csv", "text/csv") is None
+
+
+def test_static_page_paths_are_pages_only():
+    paths = static_page_paths()
+    assert "/login" in paths and "/forgot" in paths
+    assert not [p for p in paths if p.startswith("/api/") or "[" in p]
