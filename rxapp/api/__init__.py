@@ -7,7 +7,12 @@ user go through ``rxapp.api.guard`` (cookie, role, organization, module).
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
-from rxapp.api.caching import FrontendCaching, SlashlessPages, static_page_paths
+from rxapp.api.caching import (
+    FrontendCaching,
+    LowPriorityScripts,
+    SlashlessPages,
+    static_page_paths,
+)
 from rxapp.api.exports import export_routes
 from rxapp.api.health import health_routes
 from rxapp.api.session import session_routes
@@ -24,5 +29,6 @@ def build_api() -> Starlette:
         middleware=[
             Middleware(SlashlessPages, page_paths=static_page_paths()),
             Middleware(FrontendCaching),
+            Middleware(LowPriorityScripts),
         ],
     )

@@ -10,12 +10,17 @@ Two ASGI middlewares fix that without touching Reflex:
   revalidated on every visit, so a new build's asset names are picked up at once.
 - :class:`SlashlessPages`: a request for a prerendered page path (``/login``) is
   served the page (``/login/index.html``) directly instead of a redirect.
+- :class:`LowPriorityScripts`: the page's ``modulepreload`` links get
+  ``fetchpriority="low"``, so on a phone the HTML and CSS (the prerendered page, or
+  the skeleton of a token page) paint first instead of sharing the bandwidth with
+  ~260 KB of JavaScript that is needed only to make the page interactive.
 """
 
+import gzip
 import re
 from collections.abc import Iterable
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rxapp import routes
@@ -91,6 +96,65 @@ class SlashlessPages:
             path = scope["path"] + "/"
             scope = {**scope, "path": path, "raw_path": path.encode()}
         await self.app(scope, receive, send)
+
+
+MODULEPRELOAD = b'<link rel="modulepreload" '
+MODULEPRELOAD_LOW = b'<link rel="modulepreload" fetchpriority="low" '
+
+
+def lower_script_priority(html: bytes) -> bytes:
+    """Mark every ``modulepreload`` link of an HTML page as low priority."""
+    return html.replace(MODULEPRELOAD, MODULEPRELOAD_LOW)
+
+
+class LowPriorityScripts:
+    """Rewrite the frontend's HTML pages with :func:`lower_script_priority`."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        """Wrap ``app``."""
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Buffer HTML answers (a few KB), rewrite them, pass everything else through."""
+        if (scope["type"] != "http" or scope["method"] != "GET"
+                or scope["path"].startswith(("/assets/", "/api/", "/_"))):
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        passing = False
+        chunks: list[bytes] = []
+
+        async def rewrite(message: Message) -> None:
+            nonlocal start, passing
+            if message["type"] == "http.response.start":
+                headers = Headers(raw=message["headers"])
+                passing = not (
+                    message["status"] in (200, 404)
+                    and headers.get("content-type", "").startswith("text/html")
+                    and headers.get("content-encoding", "gzip") == "gzip"
+                )
+                if passing:
+                    await send(message)
+                else:
+                    start = message
+                return
+            if passing or message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            headers = MutableHeaders(scope=start)
+            body = b"".join(chunks)
+            if headers.get("content-encoding") == "gzip":
+                body = gzip.compress(lower_script_priority(gzip.decompress(body)), mtime=0)
+            else:
+                body = lower_script_priority(body)
+            headers["content-length"] = str(len(body))
+            await send(start)
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+
+        await self.app(scope, receive, rewrite)
 
 
 def static_page_paths() -> list[str]:

@@ -1,10 +1,11 @@
 """The built frontend is served with cache lifetimes and without a slash redirect (issue 12)."""
 
+import gzip
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.testclient import TestClient
@@ -13,15 +14,20 @@ from rxapp.api.caching import (
     IMMUTABLE,
     REVALIDATE,
     FrontendCaching,
+    LowPriorityScripts,
     SlashlessPages,
     cache_policy,
     static_page_paths,
 )
 
+PAGE = ('<head><link rel="modulepreload" href="/assets/root-BgcJoqrH.js"/></head>'
+        "<h1>Sign in</h1>")
+LOW = '<link rel="modulepreload" fetchpriority="low" href="/assets/root-BgcJoqrH.js"/>'
+
 
 def _app(build: Path) -> Starlette:
     (build / "login").mkdir()
-    (build / "login" / "index.html").write_text("<h1>Sign in</h1>")
+    (build / "login" / "index.html").write_text(PAGE)
     (build / "assets").mkdir()
     (build / "assets" / "root-BgcJoqrH.js").write_text("export {}")
     (build / "favicon.ico").write_bytes(b"\0")
@@ -29,11 +35,15 @@ def _app(build: Path) -> Starlette:
     async def api(_request):
         return JSONResponse({"ok": True})
 
+    async def zipped(_request):
+        return Response(gzip.compress(PAGE.encode()), media_type="text/html",
+                        headers={"Content-Encoding": "gzip"})
+
     return Starlette(
-        routes=[Route("/api/health", api),
+        routes=[Route("/api/health", api), Route("/zipped", zipped),
                 Mount("/", app=StaticFiles(directory=build, html=True))],
         middleware=[Middleware(SlashlessPages, page_paths=["/login", "/", "/i/[token]"]),
-                    Middleware(FrontendCaching)],
+                    Middleware(FrontendCaching), Middleware(LowPriorityScripts)],
     )
 
 
@@ -41,8 +51,18 @@ def test_page_path_is_served_without_redirect(tmp_path: Path):
     client = TestClient(_app(tmp_path))
     response = client.get("/login", follow_redirects=False)
     assert response.status_code == 200
-    assert response.text == "<h1>Sign in</h1>"
+    assert "<h1>Sign in</h1>" in response.text
     assert response.headers["cache-control"] == REVALIDATE
+
+
+def test_pages_load_their_scripts_at_low_priority(tmp_path: Path):
+    client = TestClient(_app(tmp_path))
+    plain = client.get("/login")
+    assert LOW in plain.text
+    assert int(plain.headers["content-length"]) == len(plain.content)
+    zipped = client.get("/zipped")  # the precompressed .gz sidecar Reflex serves
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert LOW in zipped.text
 
 
 def test_hashed_assets_are_immutable_and_api_untouched(tmp_path: Path):
