@@ -120,6 +120,11 @@ class LowPriorityScripts:
                 or scope["path"].startswith(("/assets/", "/api/", "/_"))):
             await self.app(scope, receive, send)
             return
+        # Granian offers "pathsend" (the server sends the file itself); ask for the body
+        # in messages instead, so it can be rewritten.
+        extensions = {k: v for k, v in scope.get("extensions", {}).items()
+                      if k != "http.response.pathsend"}
+        scope = {**scope, "extensions": extensions}
         start: Message | None = None
         passing = False
         chunks: list[bytes] = []

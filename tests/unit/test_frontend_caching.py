@@ -1,5 +1,6 @@
 """The built frontend is served with cache lifetimes and without a slash redirect (issue 12)."""
 
+import asyncio
 import gzip
 from pathlib import Path
 
@@ -89,3 +90,27 @@ def test_static_page_paths_are_pages_only():
     paths = static_page_paths()
     assert "/login" in paths and "/forgot" in paths
     assert not [p for p in paths if p.startswith("/api/") or "[" in p]
+
+
+async def test_pathsend_servers_still_get_a_rewritten_body(tmp_path: Path):
+    """Granian (production) offers http.response.pathsend; the page is rewritten anyway."""
+    (tmp_path / "index.html").write_text(PAGE)
+    app = LowPriorityScripts(StaticFiles(directory=tmp_path, html=True))
+    sent: list[dict] = []
+
+    requests = [{"type": "http.request", "body": b"", "more_body": False}]
+
+    async def receive():
+        if requests:
+            return requests.pop()
+        await asyncio.Event().wait()  # the client stays until the answer is sent
+
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": "/", "root_path": "", "query_string": b"",
+             "headers": [], "extensions": {"http.response.pathsend": {}}}
+    await app(scope, receive, send)
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
+    assert LOW.encode() in sent[1]["body"]
