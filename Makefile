@@ -12,6 +12,16 @@ BUN_VERSION := 1.4.5
 LIGHTHOUSE_VERSION := 12.8.2
 AXE_VERSION := 4.11.0
 PYTHON ?= python3
+# Ports of `make run` (the frontend serves pages, the backend the event socket and the API).
+FRONTEND_PORT ?= 3000
+BACKEND_PORT ?= 8000
+export BASE_URL ?= http://localhost:$(FRONTEND_PORT)
+# Without a registry given, Reflex times the npm registry against a mirror in China on
+# every fresh setup (three failed requests where only the package registries answer):
+# use the registry npm itself is configured with.
+ifndef NPM_CONFIG_REGISTRY
+export NPM_CONFIG_REGISTRY := $(or $(shell npm config get registry 2>/dev/null),https://registry.npmjs.org/)
+endif
 
 .PHONY: setup run test test-fast worker lint bench-send bench-participants chromium clean lighthouse
 
@@ -39,10 +49,10 @@ setup: $(VENV)/.installed $(TOOLS)/bun
 chromium:
 	@bash scripts/ensure_chromium.sh
 
+# Migrate, seed the demo on an empty database, print the logins, serve in development mode.
 run: setup
-	reflex db migrate
 	$(PY) -m rxapp.seed
-	reflex run
+	reflex run --frontend-port $(FRONTEND_PORT) --backend-port $(BACKEND_PORT)
 
 worker: setup
 	$(PY) -m rxapp.scheduler
@@ -69,4 +79,4 @@ bench-participants: setup
 	$(PY) -m benchmarks.bench_participants
 
 clean:
-	rm -rf .web .states beckon.db
+	rm -rf .web .states .beckon

@@ -1,10 +1,40 @@
 """Reflex configuration; every value can be overridden from the environment."""
 
+import logging
+import os
+from pathlib import Path
+
 import reflex as rx
 
-from rxapp.settings import get_settings
+from rxapp.settings import PROJECT_ROOT, get_settings
 
 settings = get_settings()
+
+# Development mode restarts the backend when a watched file changes. Watch the code only:
+# run-time files (the SQLite database with its -wal/-shm files, the secret, uploads,
+# Reflex's state files) live in the data folder, and a write there must not restart it.
+os.environ.setdefault(
+    "REFLEX_HOT_RELOAD_OVERRIDE_PATHS",
+    os.pathsep.join(str(PROJECT_ROOT / name) for name in ("rxapp", "rxconfig.py")),
+)
+os.environ.setdefault("REFLEX_UPLOADED_FILES_DIR", str(Path(settings.data_dir) / "uploads"))
+os.environ.setdefault("REFLEX_STATES_WORKDIR", str(Path(settings.data_dir) / "states"))
+
+
+class _NoNodeUpgradeAdvice(logging.Filter):
+    """Drop Reflex's "Node.js is out of date" warning.
+
+    With an older Node, Reflex runs the frontend tooling on bun's own runtime
+    (``bun --bun``), which is how Beckon runs it anyway; the advice is noise to a
+    newcomer. Any other message passes.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "of Node.js is out of date" not in record.getMessage()
+
+
+logging.getLogger("reflex.utils.js_runtimes").addFilter(_NoNodeUpgradeAdvice())
+
 
 # Radix colors the app uses (color_scheme=..., accent and gray). The stylesheet carries
 # only these instead of all 31 scales; tests/unit/test_theme_colors.py fails when code

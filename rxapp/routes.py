@@ -23,6 +23,12 @@ TEAM_IMPORT = "/team/import"
 JOIN = "/join/[token]"
 SETTINGS = "/settings"
 MAILBOX = "/mailbox"
+# Reflex's name for the page shown at any unknown path.
+NOT_FOUND = "404"
+
+# Files served from assets/.
+LOGO = "/logo.svg"
+FAVICON_SVG = "/favicon.svg"
 
 # Backend endpoints (Starlette routes mounted beside the Reflex event socket).
 API_SESSION_CLAIM = "/api/session/claim"

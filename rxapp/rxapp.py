@@ -7,8 +7,10 @@ adding a feature means adding one import below.
 import reflex as rx
 
 import rxapp.pages.accounts  # noqa: F401  (sign-in, home, settings, mailbox)
+import rxapp.pages.common  # noqa: F401  (the 404 page)
 import rxapp.pages.interactions  # noqa: F401  (participants, invite, the questionnaire)
 import rxapp.pages.team  # noqa: F401  (team invitations and members)
+from rxapp import routes
 from rxapp.api import build_api
 from rxapp.components.shell import loading_shell
 from rxapp.pages.registry import add_registered_pages
@@ -21,7 +23,10 @@ app = rx.App(
     hydrate_fallback=loading_shell,
     # Bundled into the global stylesheet (no extra request): text contrast fixes.
     stylesheets=["/contrast.css"],
-    head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+    head_components=[
+        rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
+        rx.el.link(rel="icon", href=routes.FAVICON_SVG, type="image/svg+xml"),
+    ],
 )
 
 # The scheduler runs inside the app unless SCHEDULER_ENABLED=false (then `make worker`).

@@ -9,10 +9,13 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Everything the app writes while it runs (database, secret, uploads, Reflex's state files)
+# goes here, outside the code that development mode watches for changes.
+DEFAULT_DATA_DIR = PROJECT_ROOT / ".beckon"
 
 
 class Settings(BaseSettings):
@@ -20,8 +23,11 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
-    # Database: SQLite file by default, PostgreSQL through DATABASE_URL.
-    database_url: str = Field(default=f"sqlite:///{PROJECT_ROOT / 'beckon.db'}")
+    # The one folder for run-time files; ignored by git and by hot reload.
+    data_dir: Path = DEFAULT_DATA_DIR
+
+    # Database: SQLite in the data folder by default, PostgreSQL through DATABASE_URL.
+    database_url: str = ""
 
     # Where the app is reached by people opening links from emails.
     base_url: str = "http://localhost:3000"
@@ -56,6 +62,14 @@ class Settings(BaseSettings):
     # Keys links that must be rebuilt later (copy link, remind now); empty: a file beside the app.
     secret_key: str = ""
 
+    @model_validator(mode="after")
+    def _database_in_data_dir(self) -> "Settings":
+        # Default SQLite file (and its -wal/-shm companions) inside the data folder.
+        self.data_dir = Path(self.data_dir).expanduser().absolute()
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'beckon.db'}"
+        return self
+
     @property
     def mailbox_mode(self) -> bool:
         """Whether mail goes to the built-in mailbox instead of an SMTP server."""
@@ -64,27 +78,33 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    """Return the process-wide settings (cached; tests clear the cache)."""
-    return Settings()
+    """Return the process-wide settings (cached; tests clear the cache).
+
+    The data folder is created here, before anything (SQLite, the secret file) needs it.
+    """
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings
 
 
-SECRET_FILE = PROJECT_ROOT / ".beckon-secret"
+SECRET_FILE_NAME = "secret"  # noqa: S105 - a file name, not a secret
 
 
 @lru_cache
 def get_secret_key() -> bytes:
-    """Return the server secret: SECRET_KEY, else a random one kept in ``.beckon-secret``.
+    """Return the server secret: SECRET_KEY, else a random one kept in the data folder.
 
     The file is created once (exclusively, so concurrent processes agree) and never
     committed; a stolen database alone then cannot rebuild any link.
     """
-    configured = get_settings().secret_key
-    if configured:
-        return configured.encode("utf-8")
+    settings = get_settings()
+    if settings.secret_key:
+        return settings.secret_key.encode("utf-8")
+    secret_file = settings.data_dir / SECRET_FILE_NAME
     try:
-        fd = os.open(SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return SECRET_FILE.read_text(encoding="utf-8").strip().encode("utf-8")
+        return secret_file.read_text(encoding="utf-8").strip().encode("utf-8")
     value = secrets.token_urlsafe(48)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(value)

@@ -8,8 +8,8 @@ the system Chromium on each invitee page and prints one line per page:
     lighthouse <path>: performance <n> accessibility <n>
 
 Each page is measured ``--runs`` times (default 3) and the median is printed, since a
-shared machine makes single runs noisy. ``--base-url`` and ``--database-url`` measure
-an app that is already running instead of starting one.
+shared machine makes single runs noisy. ``--base-url``, ``--database-url`` and
+``--data-dir`` measure an app that is already running instead of starting one.
 """
 
 import argparse
@@ -36,14 +36,15 @@ CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usag
 
 
 @contextmanager
-def production_app(workdir: Path) -> Iterator[tuple[str, str]]:
-    """Run the production build on a free port; yield its URL and database URL."""
+def production_app(workdir: Path) -> Iterator[tuple[str, str, Path]]:
+    """Run the production build on a free port; yield its URL, database URL, data folder."""
     database_url = f"sqlite:///{workdir / 'lighthouse.db'}"
     port = _free_port()
     url = f"http://localhost:{port}"
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
+        "DATA_DIR": str(workdir / "data"),
         "BASE_URL": url,
         "REFLEX_API_URL": url,
         "REFLEX_TELEMETRY_ENABLED": "false",
@@ -64,7 +65,7 @@ def production_app(workdir: Path) -> Iterator[tuple[str, str]]:
     try:
         _wait_until_up(LiveApp(url=url, database_url=database_url, smtp=None,
                                log_path=log_path), proc, timeout=600)
-        yield url, database_url
+        yield url, database_url, workdir / "data"
     finally:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -98,10 +99,10 @@ def _key_figures(report: dict) -> str:
     return ", ".join(parts)
 
 
-def measure(base_url: str, database_url: str, runs: int, verbose: bool,
+def measure(base_url: str, database_url: str, data_dir: Path, runs: int, verbose: bool,
             report_dir: Path | None) -> None:
     """Audit each invitee page ``runs`` times and print the medians."""
-    tokens = create_invitee_tokens(database_url)
+    tokens = create_invitee_tokens(database_url, data_dir=data_dir)
     pages = {"/login": "/login", "/i/<token>": f"/i/{tokens.take}",
              "/join/<token>": f"/join/{tokens.join}"}
     for label, path in pages.items():
@@ -126,6 +127,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=int(os.environ.get("LIGHTHOUSE_RUNS", 3)))
     parser.add_argument("--base-url", help="an app already running (with --database-url)")
     parser.add_argument("--database-url", help="the database of the app at --base-url")
+    parser.add_argument("--data-dir", type=Path, help="the data folder of the app at --base-url")
     parser.add_argument("--reports", type=Path, help="keep each JSON report in this folder")
     parser.add_argument("-v", "--verbose", action="store_true", help="key figures per run")
     args = parser.parse_args()
@@ -135,12 +137,12 @@ def main() -> int:
     if args.reports:
         args.reports.mkdir(parents=True, exist_ok=True)
     if args.base_url:
-        measure(args.base_url.rstrip("/"), args.database_url, args.runs, args.verbose,
-                args.reports)
+        measure(args.base_url.rstrip("/"), args.database_url, args.data_dir, args.runs,
+                args.verbose, args.reports)
         return 0
     with tempfile.TemporaryDirectory(prefix="beckon-lighthouse-") as tmp, \
-            production_app(Path(tmp)) as (url, database_url):
-        measure(url, database_url, args.runs, args.verbose, args.reports)
+            production_app(Path(tmp)) as (url, database_url, data_dir):
+        measure(url, database_url, data_dir, args.runs, args.verbose, args.reports)
     return 0
 
 

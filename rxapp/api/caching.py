@@ -163,9 +163,10 @@ class LowPriorityScripts:
 
 
 def static_page_paths() -> list[str]:
-    """Every page path of ``rxapp.routes`` that has no parameter and is not an API path."""
+    """Every page path of ``rxapp.routes``: no parameter, not an API path, not a file."""
     return [
         value for name, value in vars(routes).items()
         if name.isupper() and isinstance(value, str) and value.startswith("/")
         and "[" not in value and not value.startswith("/api/")
+        and "." not in value.rsplit("/", 1)[-1]
     ]

@@ -84,6 +84,8 @@ def live_app(
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
+        # Its own data folder: secret, uploads and Reflex's files stay out of the checkout.
+        "DATA_DIR": str(workdir / "data"),
         "BASE_URL": url,
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(smtp_server.port),

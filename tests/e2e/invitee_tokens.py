@@ -1,12 +1,18 @@
 """Real invitee links for page audits (Lighthouse, axe-core), made with the services.
 
-The tokens are derived from the server secret in ``.beckon-secret``, so the app under
-test (started from the same checkout) accepts them. :func:`remove_audit_data` undoes
-what other tests could notice (a pending invitation, extra attribute values).
+Links are derived from the server secret, which lives in the app's data folder, so the
+work runs in a subprocess with the app's ``DATA_DIR`` and ``DATABASE_URL``: the links
+then are the ones the app under test accepts. :func:`remove_audit_data` undoes what
+other tests could notice (a pending invitation, extra attribute values).
 """
 
+import json
+import os
+import subprocess
+import sys
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -19,6 +25,7 @@ from rxapp.services.interactions.participants import add_participant
 from rxapp.services.team.attributes import add_option, list_options, remove_option
 from rxapp.services.team.invitations import invite_many, revoke
 from rxapp.services.team.mail import TOKEN_PURPOSE as TEAM_PURPOSE
+from rxapp.settings import SECRET_FILE_NAME
 
 ATTRIBUTE_LISTS = ("channels", "services", "sites", "skills")
 
@@ -58,17 +65,40 @@ def _demo_admin(session: Session) -> Principal:
     )
 
 
-def create_invitee_tokens(database_url: str, *, language: str = "de") -> InviteeTokens:
+def _in_app_env(data_dir: Path, database_url: str, *args: str) -> str:
+    env = {**os.environ, "DATA_DIR": str(data_dir), "DATABASE_URL": database_url}
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-m", "tests.e2e.invitee_tokens", *args], env=env,
+                         cwd=root, check=True, capture_output=True, text=True)
+    return out.stdout
+
+
+def create_invitee_tokens(database_url: str, *, data_dir: Path,
+                          language: str = "de") -> InviteeTokens:
     """Create two participants (one invited), a team invitation and a reset token.
 
     Args:
         database_url: The seeded database of the app under test.
+        data_dir: The app's data folder (its secret).
         language: The participant's language (the page follows it).
 
     Returns:
         The raw tokens and ids.
 
     """
+    if not (Path(data_dir) / SECRET_FILE_NAME).exists():
+        raise RuntimeError(f"no server secret in {data_dir}: is the app running there?")
+    raw = json.loads(_in_app_env(Path(data_dir), database_url, "create", language))
+    raw["added_options"] = tuple(tuple(o) for o in raw["added_options"])
+    return InviteeTokens(**raw)
+
+
+def remove_audit_data(database_url: str, tokens: InviteeTokens, *, data_dir: Path) -> None:
+    """Revoke the team invitation and remove the attribute values added for the audit."""
+    _in_app_env(Path(data_dir), database_url, "remove", json.dumps(asdict(tokens)))
+
+
+def _create(database_url: str, language: str) -> InviteeTokens:
     now = clock.now()
     tag = uuid.uuid4().hex[:8]
     with db.session_scope(database_url) as session:
@@ -102,10 +132,20 @@ def create_invitee_tokens(database_url: str, *, language: str = "de") -> Invitee
         )
 
 
-def remove_audit_data(database_url: str, tokens: InviteeTokens) -> None:
-    """Revoke the team invitation and remove the attribute values added for the audit."""
+def _remove(database_url: str, tokens: InviteeTokens) -> None:
     with db.session_scope(database_url) as session:
         admin = _demo_admin(session)
         revoke(session, principal=admin, invitation_id=tokens.invitation_id, now=clock.now())
         for kind, value in tokens.added_options:
             remove_option(session, principal=admin, kind=kind, value=value)
+
+
+if __name__ == "__main__":
+    # python -m tests.e2e.invitee_tokens create LANG | remove TOKENS_JSON (DATABASE_URL set)
+    url = os.environ["DATABASE_URL"]
+    if sys.argv[1] == "create":
+        sys.stdout.write(json.dumps(asdict(_create(url, sys.argv[2]))))
+    else:
+        data = json.loads(sys.argv[2])
+        data["added_options"] = tuple(tuple(o) for o in data["added_options"])
+        _remove(url, InviteeTokens(**data))

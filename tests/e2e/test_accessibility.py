@@ -42,9 +42,11 @@ def axe_source() -> str:
 
 @pytest.fixture(scope="module")
 def audit_data(live_app) -> Iterator[InviteeTokens]:
-    tokens = create_invitee_tokens(live_app.database_url)
+    # The app's data folder (DATA_DIR in conftest's live_app) holds the server secret.
+    data_dir = live_app.log_path.parent / "data"
+    tokens = create_invitee_tokens(live_app.database_url, data_dir=data_dir)
     yield tokens
-    remove_audit_data(live_app.database_url, tokens)
+    remove_audit_data(live_app.database_url, tokens, data_dir=data_dir)
 
 
 class Audit:

@@ -89,7 +89,7 @@ def test_cache_policy_rules():
 def test_static_page_paths_are_pages_only():
     paths = static_page_paths()
     assert "/login" in paths and "/forgot" in paths
-    assert not [p for p in paths if p.startswith("/api/") or "[" in p]
+    assert not [p for p in paths if p.startswith("/api/") or "[" in p or "." in p]
 
 
 async def test_pathsend_servers_still_get_a_rewritten_body(tmp_path: Path):

@@ -32,6 +32,14 @@ _NAMES = {
 }
 
 
+DEMO_SLUG = "demo"
+
+
+def demo_organization_id(session: Session) -> int | None:
+    """The demo organization's id, or None when this database has none."""
+    return session.exec(select(Organization.id).where(Organization.slug == DEMO_SLUG)).first()
+
+
 def seed_demo(session: Session, *, now: datetime) -> bool:
     """Create the demo organization and its users if the database has no organization.
 
@@ -43,7 +51,7 @@ def seed_demo(session: Session, *, now: datetime) -> bool:
         return False
     org = Organization(
         name="Demo Company",
-        slug="demo",
+        slug=DEMO_SLUG,
         timezone="Europe/Stockholm",
         default_language="en",
         sender_name="Demo Company",
