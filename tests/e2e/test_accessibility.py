@@ -21,6 +21,13 @@ AXE_VERSION = "4.11.0"
 WIDTHS = (1280, 360)
 BLOCKING = ("serious", "critical")
 
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, [role=combobox]')]
+  .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; })
+  .filter((e) => e.getBoundingClientRect().height < 44)
+  .map((e) => `${Math.round(e.getBoundingClientRect().height)} px: ${e.outerHTML.slice(0, 90)}`)
+"""
+
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
   return result.violations
@@ -71,13 +78,18 @@ class Audit:
             self.found.append(f"{where}: {v['impact']} {v['id']} ({v['help']}) "
                               f"at {v['targets']}\n      {v['summary']}")
 
-    def page_at_widths(self, path: str, *, ready: Callable[[Page], None] | None = None) -> None:
+    def page_at_widths(self, path: str, *, ready: Callable[[Page], None] | None = None,
+                       tap_targets: bool = False) -> None:
         for width in WIDTHS:
             self.page.set_viewport_size({"width": width, "height": 800})
             open_page(self.page, path)
             if ready is not None:
                 ready(self.page)
             self.check(path)
+            if tap_targets and width == 360:
+                # R-UI-3: every link, button and field on a phone is at least 44 px tall.
+                for small in self.page.evaluate(SMALL_TARGETS):
+                    self.found.append(f"{path} @360px: tap target {small}")
 
     def assert_clean(self) -> None:
         assert self.checked
@@ -148,20 +160,22 @@ def test_r_ui_3_axe_partner_pages(audit: Audit, audit_data: InviteeTokens):
     audit.assert_clean()
 
 
-def test_r_ui_3_axe_invitee_pages(audit: Audit, audit_data: InviteeTokens):
+def test_r_ui_3_axe_and_tap_targets_invitee_pages(audit: Audit, audit_data: InviteeTokens):
     paths = audit_data.paths()
     for name in ("login", "forgot", "reset", "join"):
-        audit.page_at_widths(paths[name], ready=lambda p: expect(p.locator("h1")).to_be_visible())
+        audit.page_at_widths(paths[name], ready=lambda p: expect(p.locator("h1")).to_be_visible(),
+                             tap_targets=True)
     for dead in ("/i/not-a-token", "/join/not-a-token", "/reset/not-a-token"):
         audit.page_at_widths(dead, ready=lambda p: expect(p.locator("h1")).to_be_visible())
     audit.page_at_widths("/no-such-page")
     # The questionnaire: welcome, then a question (progress bar) at both widths.
     take = paths["take"]
-    audit.page_at_widths(take, ready=lambda p: expect(p.locator("#take-start")).to_be_visible())
+    audit.page_at_widths(take, ready=lambda p: expect(p.locator("#take-start")).to_be_visible(),
+                         tap_targets=True)
 
     def first_question(p: Page) -> None:
         p.locator("#take-start").click()
         expect(p.locator("#question-text")).to_be_visible()
 
-    audit.page_at_widths(take, ready=first_question)
+    audit.page_at_widths(take, ready=first_question, tap_targets=True)
     audit.assert_clean()
