@@ -23,7 +23,7 @@ ifndef NPM_CONFIG_REGISTRY
 export NPM_CONFIG_REGISTRY := $(or $(shell npm config get registry 2>/dev/null),https://registry.npmjs.org/)
 endif
 
-.PHONY: setup run test test-fast worker lint bench-send bench-participants chromium clean lighthouse
+.PHONY: setup run test test-fast worker lint bench-send bench-participants bench-meetings chromium clean lighthouse
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -77,6 +77,9 @@ bench-send: setup
 
 bench-participants: setup
 	$(PY) -m benchmarks.bench_participants
+
+bench-meetings: setup
+	$(PY) -m benchmarks.bench_meetings
 
 clean:
 	rm -rf .web .states .beckon

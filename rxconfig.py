@@ -6,6 +6,7 @@ from pathlib import Path
 
 import reflex as rx
 
+from rxapp.api.origin import configured_origin_texts
 from rxapp.settings import PROJECT_ROOT, get_settings
 
 settings = get_settings()
@@ -66,5 +67,8 @@ config = rx.Config(
     # menu, ...) out of every page's initial JavaScript.
     frontend_lazy_bundled_libraries=True,
     disable_plugins=[rx.plugins.SitemapPlugin],
+    # Not "*": with credentials allowed, Reflex's CORS would let any page that gets the
+    # session cookie sent (another port of the same host) read our API's answers.
+    cors_allowed_origins=configured_origin_texts(),
     plugins=[LeanRadixThemes(theme=rx.theme(accent_color="indigo", radius="medium"))],
 )

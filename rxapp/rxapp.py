@@ -9,15 +9,18 @@ import reflex as rx
 import rxapp.pages.accounts  # noqa: F401  (sign-in, home, settings, mailbox)
 import rxapp.pages.common  # noqa: F401  (the 404 page)
 import rxapp.pages.interactions  # noqa: F401  (participants, invite, the questionnaire)
+import rxapp.pages.meetings  # noqa: F401  (events, partner space, agenda)
 import rxapp.pages.team  # noqa: F401  (team invitations and members)
 from rxapp import routes
 from rxapp.api import build_api
+from rxapp.api.middleware import protect
 from rxapp.components.shell import loading_shell
 from rxapp.pages.registry import add_registered_pages
 from rxapp.scheduler.lifespan import scheduler_lifespan_task
 
 app = rx.App(
-    api_transformer=build_api(),
+    # The API routes, then the middleware that wraps everything the backend serves.
+    api_transformer=[build_api(), protect],
     html_lang="en",
     # Prerendered into pages with a parameter (/i/<token>): painted before the JavaScript.
     hydrate_fallback=loading_shell,

@@ -14,6 +14,7 @@ from rxapp import clock, db
 from rxapp.db import session_scope
 from rxapp.services.accounts.demo import DEMO_LOGINS, demo_organization_id, seed_demo
 from rxapp.services.interactions.demo import seed_interactions_demo
+from rxapp.services.meetings.demo import seed_meetings_demo
 from rxapp.services.team.demo import seed_team_demo
 from rxapp.settings import get_settings
 
@@ -33,6 +34,7 @@ def seed(session: Session, *, now: datetime) -> bool:
     if organization_id is not None:
         seed_interactions_demo(session, organization_id=organization_id, now=now)
         seed_team_demo(session, organization_id=organization_id, now=now)
+        seed_meetings_demo(session, organization_id=organization_id, now=now)
     session.flush()
     return created
 

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
 
     # Where the app is reached by people opening links from emails.
     base_url: str = "http://localhost:3000"
+    # Further origins (comma-separated) whose pages may open the event socket, post to the
+    # backend and be redirected to; BASE_URL's origin is always allowed.
+    allowed_origins: str = ""
 
     # SMTP relay; with no host, mail goes to the built-in mailbox.
     smtp_host: str = ""

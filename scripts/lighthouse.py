@@ -105,6 +105,8 @@ def measure(base_url: str, database_url: str, data_dir: Path, runs: int, verbose
     tokens = create_invitee_tokens(database_url, data_dir=data_dir)
     pages = {"/login": "/login", "/i/<token>": f"/i/{tokens.take}",
              "/join/<token>": f"/join/{tokens.join}"}
+    if tokens.agenda:
+        pages["/agenda/<token>"] = f"/agenda/{tokens.agenda}"
     for label, path in pages.items():
         perf, a11y = [], []
         for run in range(runs):

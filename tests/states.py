@@ -10,25 +10,48 @@ from reflex.istate.data import RouterData
 from sqlmodel import Session
 
 from rxapp import routes
+from rxapp.api.browser import browser_key
 from rxapp.services.accounts import auth
+
+# The hash of the browser id cookie the test "browser" signed in with.
+TEST_BROWSER_ID = "test-browser-id-0123456789"
+TEST_BROWSER = browser_key(TEST_BROWSER_ID)
 
 
 def signed_in_token(session: Session, user_id: int, now: datetime) -> str:
     """Create a real session for a user and return its raw token (as the cookie holds it)."""
-    ticket = auth.issue_login_ticket(session, user_id=user_id, now=now)
-    token = auth.redeem_login_ticket(session, ticket=ticket, now=now)
+    ticket = auth.issue_login_ticket(session, user_id=user_id, now=now, browser_key=TEST_BROWSER)
+    token = auth.redeem_login_ticket(
+        session, ticket=ticket, now=now, browser_key=TEST_BROWSER
+    )
     session.commit()
     assert token
     return token
 
 
-def make_state(state_cls: type, *, token: str | None = None, path: str = "/"):
-    """A state instance whose socket handshake carried ``token`` as the session cookie."""
+def make_state(
+    state_cls: type,
+    *,
+    token: str | None = None,
+    path: str = "/",
+    browser: str | None = TEST_BROWSER_ID,
+    ip: str = "127.0.0.1",
+    client_token: str = "tab-token-1",
+):
+    """A state instance whose socket handshake carried ``token`` as the session cookie.
+
+    ``browser`` is the browser id cookie the handshake carried (None: none), ``ip`` the
+    client address Reflex saw, ``client_token`` the tab's token.
+    """
     state = state_cls(_reflex_internal_init=True)
     headers = {"origin": "http://localhost:3000"}
+    cookies = ["other=1"]
     if token is not None:
-        headers["cookie"] = f"{routes.SESSION_COOKIE}={token}; other=1"
+        cookies.insert(0, f"{routes.SESSION_COOKIE}={token}")
+    if browser is not None:
+        cookies.append(f"{routes.BROWSER_COOKIE}={browser}")
+    headers["cookie"] = "; ".join(cookies)
     state.router = RouterData.from_router_data(
-        {"headers": headers, "pathname": path, "asPath": path}
+        {"headers": headers, "pathname": path, "asPath": path, "ip": ip, "token": client_token}
     )
     return state

@@ -1,7 +1,9 @@
 """Every HTTP endpoint of Beckon, mounted beside Reflex's event socket.
 
 Each feature contributes a list of Starlette routes; endpoints that need a signed-in
-user go through ``rxapp.api.guard`` (cookie, role, organization, module).
+user go through ``rxapp.api.guard`` (cookie, role, organization, module). The
+middleware in ``rxapp.api.middleware`` wraps all of it, Reflex's own endpoints and
+pages included.
 """
 
 from starlette.applications import Starlette
@@ -15,6 +17,7 @@ from rxapp.api.caching import (
 )
 from rxapp.api.exports import export_routes
 from rxapp.api.health import health_routes
+from rxapp.api.meetings import meetings_routes
 from rxapp.api.session import session_routes
 
 
@@ -25,7 +28,7 @@ def build_api() -> Starlette:
     inside this one, so these middlewares also see the frontend's static files.
     """
     return Starlette(
-        routes=[*session_routes(), *health_routes(), *export_routes()],
+        routes=[*session_routes(), *health_routes(), *export_routes(), *meetings_routes()],
         middleware=[
             Middleware(SlashlessPages, page_paths=static_page_paths()),
             Middleware(FrontendCaching),

@@ -2,15 +2,31 @@
 
 from rxapp.models.accounts import (
     AuthSession,
-    LoginFailure,
     Module,
     OneTimeToken,
     Organization,
     Role,
+    TabBinding,
+    ThrottleHit,
     TokenPurpose,
     User,
 )
 from rxapp.models.common import LANGUAGES, Language
+from rxapp.models.meetings import (
+    Attendee,
+    Availability,
+    Event,
+    MatchingRule,
+    Meeting,
+    MeetingEmailTemplate,
+    MeetingSpace,
+    MeetingStatus,
+    Partner,
+    PartnerContact,
+    PartnerProduct,
+    Product,
+    Slot,
+)
 from rxapp.models.outbox import (
     MailboxMessage,
     MessageState,
@@ -37,6 +53,19 @@ from rxapp.models.team import (
 )
 
 __all__ = [
+    "Attendee",
+    "Availability",
+    "Event",
+    "MatchingRule",
+    "Meeting",
+    "MeetingEmailTemplate",
+    "MeetingSpace",
+    "MeetingStatus",
+    "Partner",
+    "PartnerContact",
+    "PartnerProduct",
+    "Product",
+    "Slot",
     "AttributeKind",
     "AttributeOption",
     "ClassOfService",
@@ -52,7 +81,6 @@ __all__ = [
     "Questionnaire",
     "Score",
     "AuthSession",
-    "LoginFailure",
     "Language",
     "MailboxMessage",
     "MessageState",
@@ -63,6 +91,8 @@ __all__ = [
     "Role",
     "StatusEvent",
     "StatusKind",
+    "TabBinding",
+    "ThrottleHit",
     "TokenPurpose",
     "User",
 ]

@@ -96,17 +96,41 @@ class OneTimeToken(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True, index=True)
     # Set for links sent by email: with the server secret it rebuilds the link at send time.
     salt: str = Field(default="", max_length=32)
+    # Login tickets: SHA-256 of the id cookie of the browser that signed in; only that
+    # browser can redeem the ticket (no login CSRF).
+    browser_key: str = Field(default="", max_length=64)
     created_at: datetime = created_at_field()
     expires_at: datetime
     used_at: datetime | None = None
 
 
-class LoginFailure(SQLModel, table=True):
-    """A failed sign-in, kept briefly to slow down password guessing."""
+class ThrottleHit(SQLModel, table=True):
+    """One counted attempt (a failed sign-in, a reset request, a trusted browser's success).
 
-    __tablename__ = "login_failure"
-    __table_args__ = (Index("ix_login_failure_email_at", "email", "at"),)
+    ``scope`` says what was counted and ``key`` for whom: an address, a client address,
+    a browser (by the SHA-256 of its id cookie). Rows are pruned once out of their window.
+    """
+
+    __tablename__ = "throttle_hit"
+    __table_args__ = (Index("ix_throttle_hit_scope_key_at", "scope", "key", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254)
+    scope: str = Field(max_length=24)
+    key: str = Field(max_length=160)
     at: datetime
+
+
+class TabBinding(SQLModel, table=True):
+    """A tab's client token, bound to the browser that first opened the event socket with it.
+
+    Reflex names a tab's state by a token the page keeps in sessionStorage and sends in
+    the socket's query string (where proxy logs keep it). Bound to the browser's id
+    cookie, a leaked token opens nothing: another browser is refused the socket and
+    uploads. Only hashes are stored.
+    """
+
+    __tablename__ = "tab_binding"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    browser_key: str = Field(max_length=64)
+    created_at: datetime

@@ -32,7 +32,10 @@ class StatusKind(StrEnum):
     REVIEWED = "reviewed"  # a review was written through the invitation
     EXPIRED = "expired"  # the link expired unused
     REVOKED = "revoked"  # the organizer withdrew the invitation
-    CANCELLED = "cancelled"  # a queued email was cancelled; detail says why
+    CANCELLED = "cancelled"  # a queued email (or a meeting) was cancelled; detail says why
+    REQUESTED = "requested"  # a meeting was requested by one side
+    DECLINED = "declined"  # a meeting request was declined; detail says why
+    RESCHEDULED = "rescheduled"  # a meeting moved to another slot; detail says why
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -21,6 +21,7 @@ from rxapp.services.common.attachments import Attachment
 from rxapp.services.interactions import base as interactions
 from rxapp.services.interactions import mail as interaction_mail
 from rxapp.services.interactions import reports
+from rxapp.services.meetings import mail as meeting_mail
 from rxapp.services.team import base as team
 from rxapp.services.team import mail as team_mail
 
@@ -54,6 +55,16 @@ KINDS: dict[str, KindHooks] = {
     ),
     team.KIND_EXPIRING: KindHooks(
         check=team_mail.check_still_pending, context=team_mail.join_link_context
+    ),
+    meeting_mail.KIND_ACCEPTED: KindHooks(
+        check=meeting_mail.check_meeting_mail,
+        context=meeting_mail.meeting_mail_context,
+        attachments=meeting_mail.meeting_mail_attachments,
+    ),
+    meeting_mail.KIND_NOTICE: KindHooks(
+        check=meeting_mail.check_meeting_mail,
+        context=meeting_mail.meeting_mail_context,
+        attachments=meeting_mail.meeting_mail_attachments,
     ),
 }
 

@@ -8,16 +8,17 @@ arguments and overwrite any storage var.
 
 import json
 import logging
-from http.cookies import CookieError, SimpleCookie
 from urllib.parse import urlsplit
 
 import reflex as rx
 
 from rxapp import clock, routes
+from rxapp.api.browser import browser_id_of, browser_key
+from rxapp.api.upload import session_token_of, upload_cookie
 from rxapp.db import session_scope
 from rxapp.i18n import catalog, pick_language, translate
 from rxapp.models import LANGUAGES, Module, Role
-from rxapp.services.accounts import auth
+from rxapp.services.accounts import auth, throttle
 
 logger = logging.getLogger(__name__)
 
@@ -85,26 +86,33 @@ class AppState(rx.State):
     # --- the guard --------------------------------------------------------
 
     def _session_token(self) -> str | None:
-        raw = self.router.headers.cookie or ""
-        try:
-            jar = SimpleCookie(raw)
-        except CookieError:
-            return None
-        morsel = jar.get(routes.SESSION_COOKIE)
-        return morsel.value if morsel else None
+        return session_token_of(self.router.headers.cookie or "")
 
     def _principal(self) -> auth.Principal | None:
         with session_scope() as session:
             return auth.resolve_session(session, token=self._session_token(), now=clock.now())
 
-    def _require(self, *roles: str) -> auth.Principal | None:
+    def _require(self, *roles: str, upload: bool = False) -> auth.Principal | None:
         """Return the signed-in user if they hold one of ``roles``; None refuses the call.
 
         Every handler that reads or changes data calls this first and returns
         early on None. Ids the handler receives must then be checked against
         ``principal.organization_id`` by the service it calls.
+
+        Args:
+            roles: The roles allowed (any signed-in user when none are given).
+            upload: For handlers that receive files: authorize from the cookie of the
+                ``/_upload`` request now running for this tab, never from the tab's
+                socket, and refuse when no such request is in flight.
         """
-        principal = self._principal()
+        if upload:
+            cookie = upload_cookie(self.router.session.client_token)
+            with session_scope() as session:
+                principal = auth.resolve_session(
+                    session, token=session_token_of(cookie) if cookie else None, now=clock.now()
+                )
+        else:
+            principal = self._principal()
         if principal is None or not principal.has_role(*roles):
             logger.info(
                 "refused",
@@ -113,12 +121,21 @@ class AppState(rx.State):
             return None
         return principal
 
-    def _require_module(self, module: str, *roles: str) -> auth.Principal | None:
+    def _require_module(
+        self, module: str, *roles: str, upload: bool = False
+    ) -> auth.Principal | None:
         """Like :meth:`_require`, and the organization's plan must include ``module``."""
-        principal = self._require(*roles)
+        principal = self._require(*roles, upload=upload)
         if principal is None or module not in principal.modules:
             return None
         return principal
+
+    def _client(self) -> throttle.Client:
+        """Where this tab's socket comes from: network address and browser (hashed id)."""
+        browser = browser_id_of(self.router.headers.cookie or "")
+        return throttle.Client(
+            address=(self.router.session.client_ip or "")[:64], browser=browser_key(browser)
+        )
 
     def _tr(self, key: str, **params: object) -> str:
         return translate(self.language, key, **params)

@@ -18,10 +18,12 @@ from sqlmodel import Session, select
 
 from rxapp import clock, db
 from rxapp.models import Organization, Role, TeamInvitation, User
+from rxapp.models.meetings import Attendee, Event
 from rxapp.services.accounts.auth import Principal, request_password_reset
 from rxapp.services.common.tokens import derive_token
 from rxapp.services.interactions.lifecycle import create_interaction
 from rxapp.services.interactions.participants import add_participant
+from rxapp.services.meetings.attendees import agenda_token
 from rxapp.services.team.attributes import add_option, list_options, remove_option
 from rxapp.services.team.invitations import invite_many, revoke
 from rxapp.services.team.mail import TOKEN_PURPOSE as TEAM_PURPOSE
@@ -40,6 +42,8 @@ class InviteeTokens:
     participant_id: int  # has the open interaction of ``take``
     new_participant_id: int  # never invited: the "new interaction" page
     invitation_id: int
+    agenda: str  # a demo attendee's agenda token ("" without a demo event)
+    event_id: int  # the demo event (0 without one)
     added_options: tuple[tuple[str, str], ...] = field(default=())
 
     def paths(self) -> dict[str, str]:
@@ -50,6 +54,7 @@ class InviteeTokens:
             "reset": f"/reset/{self.reset}",
             "take": f"/i/{self.take}",
             "join": f"/join/{self.join}",
+            **({"agenda": f"/agenda/{self.agenda}"} if self.agenda else {}),
         }
 
 
@@ -125,7 +130,13 @@ def _create(database_url: str, language: str) -> InviteeTokens:
         invitation = session.get(TeamInvitation, result.invitation_id)
         join = derive_token(TEAM_PURPOSE, invitation.link_salt)
         reset = request_password_reset(session, email=admin.email, now=now)
+        attendee = session.exec(
+            select(Attendee).join(Event, Event.id == Attendee.event_id)
+            .where(Event.organization_id == org_id).order_by(Attendee.id)
+        ).first()
         return InviteeTokens(
+            agenda=agenda_token(attendee) if attendee else "",
+            event_id=attendee.event_id if attendee else 0,
             take=created.token, join=join, reset=reset.raw_token,
             participant_id=participant.id, new_participant_id=fresh.id,
             invitation_id=invitation.id, added_options=tuple(added),

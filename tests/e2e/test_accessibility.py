@@ -105,12 +105,16 @@ def _signed_in_main(page: Page) -> None:
 
 
 def _staff_pages(tokens: InviteeTokens) -> list[str]:
+    event = f"/events/{tokens.event_id}"
+    meetings = [event, *(f"{event}/{s}" for s in ("slots", "partners", "rules", "email",
+                                                   "attendees"))] if tokens.event_id else []
     return ["/", "/participants", f"/participants/{tokens.participant_id}",
-            f"/participants/{tokens.new_participant_id}/new", "/reviews", "/forbidden"]
+            f"/participants/{tokens.new_participant_id}/new", "/reviews", "/events",
+            *meetings, "/forbidden"]
 
 
 ADMIN_ONLY = ["/team", "/team/invitations", "/team/members", "/team/settings", "/team/import",
-              "/settings", "/mailbox", "/events"]
+              "/settings", "/mailbox"]
 
 
 def _invite_dialog_steps(audit: Audit) -> None:
@@ -158,17 +162,19 @@ def test_r_ui_3_axe_organizer_pages(audit: Audit, audit_data: InviteeTokens):
 
 def test_r_ui_3_axe_partner_pages(audit: Audit, audit_data: InviteeTokens):
     sign_in_as(audit.page, "partner")
-    for path in ("/events", "/forbidden"):
+    for path in ("/partner", "/partner/meetings", "/partner/calendar", "/forbidden"):
         audit.page_at_widths(path, ready=_signed_in_main)
     audit.assert_clean()
 
 
 def test_r_ui_3_axe_and_tap_targets_invitee_pages(audit: Audit, audit_data: InviteeTokens):
     paths = audit_data.paths()
-    for name in ("login", "forgot", "reset", "join"):
+    for name in ("login", "forgot", "reset", "join", "agenda"):
         audit.page_at_widths(paths[name], ready=lambda p: expect(p.locator("h1")).to_be_visible(),
                              tap_targets=True)
-    for dead in ("/i/not-a-token", "/join/not-a-token", "/reset/not-a-token"):
+    assert "agenda" in paths, "the demo has an event with attendees"
+    for dead in ("/i/not-a-token", "/join/not-a-token", "/reset/not-a-token",
+                 "/agenda/not-a-token"):
         audit.page_at_widths(dead, ready=lambda p: expect(p.locator("h1")).to_be_visible())
     audit.page_at_widths("/no-such-page")
     # The questionnaire: welcome, then a question (progress bar) at both widths.

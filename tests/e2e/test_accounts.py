@@ -23,7 +23,8 @@ def test_r_acc_4_each_demo_user_signs_in_and_sees_their_navigation(page: Page):
     expect(page.get_by_role("heading", name="No access")).to_be_visible()
     sign_out(page)
 
-    sign_in_as(page, "partner")
+    # The partner user lands in its partner space (issue 10).
+    sign_in(page, DEMO["partner"].email, DEMO["partner"].password, expect_path="/partner")
     expect(nav.get_by_role("link", name="Events")).to_be_visible()
     expect(nav.get_by_role("link", name="Participants")).to_have_count(0)
 

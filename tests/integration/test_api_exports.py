@@ -29,14 +29,15 @@ from rxapp.services.interactions.reports import results_csv
 from tests.conftest import T0
 from tests.factories import make_org, make_participant, make_user
 from tests.integration.test_reports import _answer, pdf_text
+from tests.states import TEST_BROWSER
 
 CSV = "/api/export/results.csv"
 XLSX = "/api/export/results.xlsx"
 
 
 def _cookie_for(s: Session, user) -> str:
-    ticket = auth.issue_login_ticket(s, user_id=user.id, now=T0)
-    token = auth.redeem_login_ticket(s, ticket=ticket, now=T0)
+    ticket = auth.issue_login_ticket(s, user_id=user.id, now=T0, browser_key=TEST_BROWSER)
+    token = auth.redeem_login_ticket(s, ticket=ticket, now=T0, browser_key=TEST_BROWSER)
     s.commit()
     return token
 

@@ -11,6 +11,7 @@ from rxapp.services.common.errors import DomainError
 from rxapp.services.common.tokens import hash_token
 from tests.conftest import START
 from tests.factories import PASSWORD, make_org, make_user
+from tests.states import TEST_BROWSER, signed_in_token
 
 
 def test_r_acc_1_passwords_are_argon2id_and_verify():
@@ -36,8 +37,12 @@ def test_r_acc_1_authenticate_refuses_wrong_password_unknown_email_and_inactive(
 def test_r_acc_1_session_token_is_hashed_at_rest_and_ticket_single_use(session):
     org = make_org(session)
     user = make_user(session, org)
-    ticket = auth.issue_login_ticket(session, user_id=user.id, now=START)
-    token = auth.redeem_login_ticket(session, ticket=ticket, now=START)
+    ticket = auth.issue_login_ticket(
+        session, user_id=user.id, now=START, browser_key=TEST_BROWSER
+    )
+    token = auth.redeem_login_ticket(
+        session, ticket=ticket, now=START, browser_key=TEST_BROWSER
+    )
     session.commit()
     assert token and token != ticket
     stored = session.exec(select(AuthSession)).one()
@@ -46,23 +51,35 @@ def test_r_acc_1_session_token_is_hashed_at_rest_and_ticket_single_use(session):
     ticket_row = session.exec(select(OneTimeToken)).one()
     assert ticket_row.token_hash == hash_token(ticket)
     # The ticket works once.
-    assert auth.redeem_login_ticket(session, ticket=ticket, now=START) is None
+    assert (
+        auth.redeem_login_ticket(session, ticket=ticket, now=START, browser_key=TEST_BROWSER)
+        is None
+    )
 
 
 def test_r_acc_1_login_ticket_expires_within_a_minute(session):
     org = make_org(session)
     user = make_user(session, org)
-    ticket = auth.issue_login_ticket(session, user_id=user.id, now=START)
+    ticket = auth.issue_login_ticket(
+        session, user_id=user.id, now=START, browser_key=TEST_BROWSER
+    )
     session.commit()
     later = START + timedelta(minutes=2)
-    assert auth.redeem_login_ticket(session, ticket=ticket, now=later) is None
+    assert (
+        auth.redeem_login_ticket(session, ticket=ticket, now=later, browser_key=TEST_BROWSER)
+        is None
+    )
 
 
 def test_r_acc_1_session_resolves_then_expires_after_inactivity(session):
     org = make_org(session)
     user = make_user(session, org, role="organizer")
-    ticket = auth.issue_login_ticket(session, user_id=user.id, now=START)
-    token = auth.redeem_login_ticket(session, ticket=ticket, now=START)
+    ticket = auth.issue_login_ticket(
+        session, user_id=user.id, now=START, browser_key=TEST_BROWSER
+    )
+    token = auth.redeem_login_ticket(
+        session, ticket=ticket, now=START, browser_key=TEST_BROWSER
+    )
     session.commit()
     p = auth.resolve_session(session, token=token, now=START + timedelta(hours=1))
     assert p is not None and p.user_id == user.id and p.organization_id == org.id
@@ -77,9 +94,7 @@ def test_r_acc_1_session_resolves_then_expires_after_inactivity(session):
 def test_r_acc_1_activity_keeps_session_but_not_beyond_absolute_limit(session):
     org = make_org(session)
     user = make_user(session, org)
-    token = auth.redeem_login_ticket(
-        session, ticket=auth.issue_login_ticket(session, user_id=user.id, now=START), now=START
-    )
+    token = signed_in_token(session, user.id, START)
     session.commit()
     # Touched every 6 hours for 31 days: still cut at 30 days.
     t = START
@@ -94,9 +109,7 @@ def test_r_acc_1_activity_keeps_session_but_not_beyond_absolute_limit(session):
 def test_r_acc_1_end_session_stops_token(session):
     org = make_org(session)
     user = make_user(session, org)
-    token = auth.redeem_login_ticket(
-        session, ticket=auth.issue_login_ticket(session, user_id=user.id, now=START), now=START
-    )
+    token = signed_in_token(session, user.id, START)
     auth.end_session(session, token=token)
     session.commit()
     assert auth.resolve_session(session, token=token, now=START) is None
@@ -161,9 +174,7 @@ def test_r_acc_2_short_password_refused_before_token_is_spent(session):
 def test_r_acc_2_reset_ends_every_session(session):
     org = make_org(session)
     user = make_user(session, org, email="ed@example.com")
-    token = auth.redeem_login_ticket(
-        session, ticket=auth.issue_login_ticket(session, user_id=user.id, now=START), now=START
-    )
+    token = signed_in_token(session, user.id, START)
     req = auth.request_password_reset(session, email="ed@example.com", now=START)
     session.commit()
     auth.reset_password(session, token=req.raw_token, new_password="a brand new one", now=START)

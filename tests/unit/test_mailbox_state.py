@@ -51,3 +51,34 @@ def test_r_msg_4_admin_opens_own_message(app_db, session, frozen_clock):
     state.load()
     state.open_message(str(mail.id))
     assert state.open_id == mail.id and state.open_text == "hello"
+
+
+def test_13_6_credential_links_are_masked_except_for_their_recipient(
+    app_db, session, frozen_clock
+):
+    from rxapp import routes
+
+    org = make_org(session)
+    admin = make_user(session, org, email="admin@example.com")
+    colleague = make_user(session, org, email="colleague@example.com")
+    reset = routes.reset_url("ResetTok_abc-123")
+    join = routes.join_url("JoinTok_xyz-789")
+    row = MailboxMessage(
+        organization_id=org.id, recipient="Colleague@example.com", subject="Reset",
+        text_body=f"Set a new password: {reset}\nOr join: {join}",
+        html_body=f'<p><a href="{reset}">Set a new password</a> {reset}</p>',
+        received_at=START,
+    )
+    session.add(row)
+    session.commit()
+    other = make_state(MailboxState, token=signed_in_token(session, admin.id, START))
+    other.open_message(str(row.id))
+    assert other.open_id == row.id
+    for body in (other.open_text, other.open_html):
+        assert "ResetTok_abc-123" not in body and "JoinTok_xyz-789" not in body
+        assert "/reset/••••••••" in body
+    assert "ResetTok" not in repr(other.dict())
+    # The recipient (an admin too) sees the working link.
+    own = make_state(MailboxState, token=signed_in_token(session, colleague.id, START))
+    own.open_message(str(row.id))
+    assert reset in own.open_text and reset in own.open_html

@@ -21,8 +21,11 @@ def test_r_int_7_qr_svg_is_standalone_and_about_240_px_with_whole_pixel_modules(
 def test_r_int_9_csv_cells_cannot_become_formulas():
     from rxapp.services.interactions.reports import _csv_cell
 
-    for risky in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1"):
+    for risky in ("=1+1", "+1", "-1", "@SUM(A1)"):
         assert _csv_cell(risky) == "'" + risky
+    # A piece after any separator is guarded too (issue 13.7): tab, ; , and |.
+    assert _csv_cell("\t=1") == "'\t'=1"
+    assert _csv_cell("Bob;=1+1") == "Bob;'=1+1" and _csv_cell("a, -2") == "a, '-2"
     assert _csv_cell("Émilie") == "Émilie" and _csv_cell(None) == "" and _csv_cell(4.5) == "4.50"
 
 

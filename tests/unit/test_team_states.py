@@ -175,7 +175,7 @@ def _token_of(session, message):
     return link.rsplit("/", 1)[-1]
 
 
-def test_r_team_4_join_page_registers_once(world):
+async def test_r_team_4_join_page_registers_once(world):
     session = world["session"]
     msg = session.exec(select(OutboxMessage).where(
         OutboxMessage.entity_id == world["inv_id"],
@@ -185,15 +185,16 @@ def test_r_team_4_join_page_registers_once(world):
     page = make_state(JoinState, path=path)
     page.load()
     assert (page.status, page.invite_org, page.invite_role) == ("ok", "Alpha", "agent")
-    page.submit({"full_name": "", "password": "long-enough-pw", "confirm": "other"})
+    await page.submit({"full_name": "", "password": "long-enough-pw", "confirm": "other"})
     assert page.name_error and page.confirm_error
-    page.submit({"full_name": "Nia New", "password": "long-enough-pw",
-                 "confirm": "long-enough-pw"})
+    await page.submit({"full_name": "Nia New", "password": "long-enough-pw",
+                       "confirm": "long-enough-pw"})
     assert page.done
     again = make_state(JoinState, path=path)
     again.load()
     assert again.status == "used"
-    again.submit({"full_name": "X", "password": "long-enough-pw", "confirm": "long-enough-pw"})
+    await again.submit({"full_name": "X", "password": "long-enough-pw",
+                        "confirm": "long-enough-pw"})
     assert again.status == "used" and not again.done
     unknown = make_state(JoinState, path="/join/nope")
     unknown.load()

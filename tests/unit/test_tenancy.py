@@ -26,3 +26,12 @@ def test_r_acc_3_owned_row_refuses_other_org_unknown_and_non_int_ids(session):
         owned_row(session, Participant, 10**9, organization_id=alpha.id)
     with pytest.raises(NotFound):
         owned_row(session, Participant, 10**9, organization_id=alpha.id, missing="x.not_found")
+
+
+def test_13_10_out_of_range_ids_are_not_found_not_an_overflow(session):
+    alpha = make_org(session)
+    for huge in (99999999999999999999, 2**63, -5, 0):
+        with pytest.raises(NotAllowed):
+            owned_row(session, Participant, huge, organization_id=alpha.id)
+        with pytest.raises(NotFound):
+            owned_row(session, Participant, huge, organization_id=alpha.id, missing="x.not_found")

@@ -6,6 +6,7 @@ from rxapp import routes
 from rxapp.components.shell import app_shell, page_title, tr
 from rxapp.pages.registry import page
 from rxapp.states.base import AppState
+from rxapp.states.meetings.base import PartnerLanding
 
 # What each navigation entry's tile says on the home page.
 _TILE_TEXT = {
@@ -39,7 +40,7 @@ def _tile(item: rx.Var) -> rx.Component:
     )
 
 
-@page(route=routes.HOME, on_load=AppState.enter_signed_in)
+@page(route=routes.HOME, on_load=[AppState.enter_signed_in, PartnerLanding.redirect_partner])
 def home_page() -> rx.Component:
     """Tiles of the modules the signed-in role can open."""
     return app_shell(
@@ -58,7 +59,6 @@ def home_page() -> rx.Component:
 
 
 @page(route=routes.REVIEWS, on_load=AppState.enter_staff)
-@page(route=routes.EVENTS, on_load=AppState.enter_events)
 def coming_soon_page() -> rx.Component:
     """A module of a later release."""
     return app_shell(

@@ -11,6 +11,7 @@ from rxapp.states.base import AppState
 from rxapp.states.team import (
     CsvImportState,
 )
+from rxapp.states.team.csv_import import CSV_MAX_CHARS
 
 # --- CSV import ---------------------------------------------------------------------
 
@@ -29,7 +30,11 @@ def csv_import_page() -> rx.Component:
                 rx.text(tr("team.csv.intro"), size="2", color_scheme="gray"),
                 rx.el.label(tr("team.csv.label"), html_for="field-csv", font_weight="500",
                             font_size="0.9rem"),
+                rx.text(tr("team.csv.limit"), size="1", color_scheme="gray"),
                 rx.text_area(id="field-csv", default_value=s.csv_text, on_blur=s.set_csv_text,
+                             # The browser refuses more than the server accepts (one
+                             # socket message stays under 1 MB).
+                             max_length=CSV_MAX_CHARS,
                              rows="8", width="100%", font_family="monospace",
                              placeholder="email,role,channels,class_of_service,services,"
                                          "sites,skills"),

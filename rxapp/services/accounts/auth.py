@@ -1,23 +1,28 @@
 """Signing in and out, sessions, and "forgot my credentials" (R-ACC-1, R-ACC-2)."""
 
+import hmac
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlmodel import Session, delete, func, select
+from sqlmodel import Session, select
 
 from rxapp import routes
 from rxapp.models import (
     AuthSession,
-    LoginFailure,
     OneTimeToken,
     Organization,
     Role,
     TokenPurpose,
     User,
 )
-from rxapp.services.accounts.passwords import hash_password, password_problem, verify_password
+from rxapp.services.accounts.passwords import (
+    MAX_PASSWORD_LENGTH,
+    hash_password,
+    password_problem,
+    verify_password,
+)
 from rxapp.services.common.errors import DomainError
 from rxapp.services.common.tokens import derive_token, hash_token, new_salt, new_token
 from rxapp.settings import Settings, get_settings
@@ -62,35 +67,14 @@ def email_problem(email: str) -> str | None:
     return None
 
 
-# Guessing a password: 10 failures within 15 minutes pause that address for the rest of
-# the window. Keyed by the submitted address, so it says nothing about which ones exist.
-MAX_FAILURES = 10
-FAILURE_WINDOW = timedelta(minutes=15)
-
-
-def sign_in_paused(session: Session, *, email: str, now: datetime) -> bool:
-    """Whether this address has failed too often lately to be checked again now."""
-    count = session.exec(
-        select(func.count())
-        .select_from(LoginFailure)
-        .where(
-            LoginFailure.email == normalize_email(email),
-            LoginFailure.at > now - FAILURE_WINDOW,
-        )
-    ).one()
-    return int(count) >= MAX_FAILURES
-
-
-def record_sign_in_failure(session: Session, *, email: str, now: datetime) -> None:
-    """Remember one failed sign-in; rows older than the window are pruned on the way."""
-    session.exec(  # type: ignore[call-overload]
-        delete(LoginFailure).where(LoginFailure.at <= now - FAILURE_WINDOW)
-    )
-    session.add(LoginFailure(email=normalize_email(email)[:254], at=now))
-
-
 def authenticate(session: Session, *, email: str, password: str) -> User | None:
-    """Return the active user with these credentials, or None (never says which was wrong)."""
+    """Return the active user with these credentials, or None (never says which was wrong).
+
+    A password longer than any we accept is refused without hashing it: hashing
+    megabytes on request is a way to burn the server's CPU.
+    """
+    if len(password or "") > MAX_PASSWORD_LENGTH:
+        return None
     user = session.exec(select(User).where(User.email == normalize_email(email))).first()
     ok = verify_password(user.password_hash if user else None, password or "")
     if not ok or user is None or not user.is_active:
@@ -99,12 +83,19 @@ def authenticate(session: Session, *, email: str, password: str) -> User | None:
 
 
 def issue_login_ticket(
-    session: Session, *, user_id: int, now: datetime, settings: Settings | None = None
+    session: Session,
+    *,
+    user_id: int,
+    now: datetime,
+    browser_key: str,
+    settings: Settings | None = None,
 ) -> str:
     """Create a short-lived single-use ticket that the cookie endpoint swaps for a session.
 
     The session token itself never travels through the websocket or the page state:
-    the browser gets it only as an HttpOnly cookie.
+    the browser gets it only as an HttpOnly cookie. The ticket is bound to the browser
+    that signed in (``browser_key``, the hash of its id cookie): handed to another
+    browser, it does not work (login CSRF).
     """
     settings = settings or get_settings()
     raw, digest = new_token()
@@ -113,6 +104,7 @@ def issue_login_ticket(
             user_id=user_id,
             purpose=TokenPurpose.LOGIN_TICKET.value,
             token_hash=digest,
+            browser_key=browser_key,
             created_at=now,
             expires_at=now + timedelta(seconds=settings.login_ticket_seconds),
         )
@@ -138,12 +130,23 @@ def _consume_token(
 
 
 def redeem_login_ticket(
-    session: Session, *, ticket: str, now: datetime, settings: Settings | None = None
+    session: Session,
+    *,
+    ticket: str,
+    now: datetime,
+    browser_key: str,
+    settings: Settings | None = None,
 ) -> str | None:
-    """Swap a login ticket for a new session; return the raw session token or None."""
+    """Swap a login ticket for a new session; return the raw session token or None.
+
+    Only the browser the ticket was issued to (same ``browser_key``) can redeem it.
+    """
     settings = settings or get_settings()
     token = _consume_token(session, raw=ticket, purpose=TokenPurpose.LOGIN_TICKET, now=now)
     if token is None:
+        return None
+    if not browser_key or not hmac.compare_digest(token.browser_key, browser_key):
+        logger.warning("login ticket of another browser", extra={"user_id": token.user_id})
         return None
     raw, digest = new_token()
     session.add(
@@ -221,13 +224,25 @@ def request_password_reset(
 ) -> ResetRequest | None:
     """Create a reset token for the address if it belongs to an active user.
 
-    The caller must answer the same way whether or not this returns something, so
-    the page never reveals which addresses exist (R-ACC-2).
+    Any earlier unused reset token of the user stops working. The caller must answer
+    the same way whether or not this returns something, so the page never reveals
+    which addresses exist (R-ACC-2).
     """
     settings = settings or get_settings()
     user = session.exec(select(User).where(User.email == normalize_email(email))).first()
     if user is None or not user.is_active:
         return None
+    # One live reset link per user: a new request retires the previous ones (and their
+    # emails still queued are dropped at send time, their link being used up).
+    for old in session.exec(
+        select(OneTimeToken).where(
+            OneTimeToken.user_id == user.id,
+            OneTimeToken.purpose == TokenPurpose.PASSWORD_RESET.value,
+            OneTimeToken.used_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).all():
+        old.used_at = now
+        session.add(old)
     salt = new_salt()
     raw = derive_token(TokenPurpose.PASSWORD_RESET.value, salt)
     token = OneTimeToken(

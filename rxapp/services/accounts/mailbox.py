@@ -1,12 +1,15 @@
 """The built-in mailbox (R-MSG-4): what would have been sent, per organization."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, func, select
 
+from rxapp import routes
 from rxapp.models.outbox import MailboxMessage, OutboxMessage
 from rxapp.services.common.status_log import StatusRow, get_status_log
+from rxapp.services.common.tenancy import is_row_id
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,28 @@ def list_mailbox(
     return [MailboxRow(r.id, r.recipient, r.subject, r.received_at) for r in rows], int(total)
 
 
+# Links that are credentials: whoever holds one can set a password or create an account.
+_CREDENTIAL_LINK = re.compile(
+    "(" + "|".join(re.escape(p) for p in (routes.reset_path(""), routes.join_path(""))) + ")"
+    + r"[A-Za-z0-9_\-.~%]+"
+)
+MASK = "••••••••"
+
+
+def mask_credential_links(text: str) -> str:
+    """Replace the token of every reset or join link in ``text`` with a mask."""
+    return _CREDENTIAL_LINK.sub(lambda m: m.group(1) + MASK, text or "")
+
+
 def get_mailbox_message(
-    session: Session, *, organization_id: int, mailbox_id: int
+    session: Session, *, organization_id: int, mailbox_id: int, viewer_email: str = ""
 ) -> MailboxView | None:
-    """Return one message of the organization's mailbox; another organization's is None."""
-    row = session.get(MailboxMessage, mailbox_id)
+    """Return one message of the organization's mailbox; another organization's is None.
+
+    Reset and join links are masked unless ``viewer_email`` is the message's recipient:
+    an admin reading a colleague's reset email must not be able to take the account over.
+    """
+    row = session.get(MailboxMessage, mailbox_id) if is_row_id(mailbox_id) else None
     if row is None or row.organization_id != organization_id:
         return None
     status: list[StatusRow] = []
@@ -66,12 +86,13 @@ def get_mailbox_message(
             entity_type=source.entity_type,
             entity_id=source.entity_id,
         )
+    own = bool(viewer_email) and viewer_email.strip().lower() == row.recipient.strip().lower()
     return MailboxView(
         id=row.id,
         recipient=row.recipient,
         subject=row.subject,
         received_at=row.received_at,
-        text_body=row.text_body,
-        html_body=row.html_body,
+        text_body=row.text_body if own else mask_credential_links(row.text_body),
+        html_body=row.html_body if own else mask_credential_links(row.html_body),
         status=status,
     )

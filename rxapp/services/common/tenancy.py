@@ -8,6 +8,15 @@ from rxapp.services.common.errors import NotAllowed, NotFound
 
 T = TypeVar("T")
 
+# Primary keys are BIGINT at most; a larger id cannot exist, and the drivers raise
+# (OverflowError on SQLite, DataError on PostgreSQL) instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
+def is_row_id(value: Any) -> bool:
+    """Whether ``value`` could be a primary key: a real int (not a bool) in range."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
 
 def owned_row(
     session: Session,
@@ -28,12 +37,12 @@ def owned_row(
             unknown id like another organization's one (``NotAllowed``), revealing nothing.
 
     Raises:
-        NotFound: No such row (only when ``missing`` is given).
+        NotFound: No such row, or an id out of range (only when ``missing`` is given).
         NotAllowed: Not an int id, or the row belongs to another organization.
     """
     if not isinstance(row_id, int) or isinstance(row_id, bool):
         raise NotAllowed()
-    row = session.get(model, row_id)
+    row = session.get(model, row_id) if 1 <= row_id <= MAX_ID else None
     if row is None:
         if missing is None:
             raise NotAllowed()

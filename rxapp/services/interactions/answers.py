@@ -18,6 +18,7 @@ from rxapp.services.common.outbox import (
     schedule_message,
 )
 from rxapp.services.common.status_log import record_status
+from rxapp.services.common.tenancy import is_row_id
 from rxapp.services.interactions.base import (
     ENTITY,
     KIND_INVITATION,
@@ -61,7 +62,7 @@ def record_answer(
     _require_unfinished(interaction)
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
         raise DomainError("answer.value_invalid", field="value")
-    question = session.get(Question, question_id)
+    question = session.get(Question, question_id) if is_row_id(question_id) else None
     if question is None or question.questionnaire_id != interaction.questionnaire_id:
         raise DomainError("answer.question_unknown", field="question_id")
     answer = session.exec(

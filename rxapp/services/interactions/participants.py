@@ -108,6 +108,11 @@ class ValidationErrors(DomainError):
         self.errors = errors
 
 
+def _has_control_chars(value: str) -> bool:
+    """Whether a name holds NUL or another control character (never part of a name)."""
+    return any(ord(c) < 32 or 127 <= ord(c) < 160 for c in value)
+
+
 def _check_fields(
     first_name: str, last_name: str, email: str, language: str
 ) -> tuple[tuple[str, str, str, str], list[DomainError]]:
@@ -120,10 +125,14 @@ def _check_fields(
         errors.append(DomainError("participant.first_name_required", field="first_name"))
     elif len(first) > NAME_MAX:
         errors.append(DomainError("participant.first_name_too_long", field="first_name"))
+    elif _has_control_chars(first):
+        errors.append(DomainError("participant.name_invalid", field="first_name"))
     if not last:
         errors.append(DomainError("participant.last_name_required", field="last_name"))
     elif len(last) > NAME_MAX:
         errors.append(DomainError("participant.last_name_too_long", field="last_name"))
+    elif _has_control_chars(last):
+        errors.append(DomainError("participant.name_invalid", field="last_name"))
     clean_email = ""
     try:
         clean_email = normalize_email(email)
@@ -251,11 +260,32 @@ def import_participants_csv(
 
     """
     report = ImportReport()
+    if not data or not data.strip():
+        report.errors.append(RowError(line=1, field=None, code="import.empty"))
+        return report
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         report.errors.append(RowError(line=1, field=None, code="import.not_utf8"))
         return report
+    try:
+        return _import_text(session, report, organization_id=organization_id, text=text,
+                            now=now, progress=progress)
+    except csv.Error:
+        # E.g. a field over the csv module's limit (131,072 characters) or a stray quote.
+        report.errors.append(RowError(line=1, field=None, code="import.malformed"))
+        return report
+
+
+def _import_text(
+    session: Session,
+    report: ImportReport,
+    *,
+    organization_id: int,
+    text: str,
+    now: datetime,
+    progress: ProgressCallback | None,
+) -> ImportReport:
     # Spreadsheets in German, French and Swedish locales save CSV with semicolons.
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","

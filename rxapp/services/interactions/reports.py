@@ -8,6 +8,7 @@ Exports hold one row per completed interaction of one organization.
 import csv
 import io
 import logging
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -47,6 +48,8 @@ _BRAND = colors.HexColor("#3e63dd")
 _MUTED = colors.HexColor("#6b7080")
 # Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A separator some spreadsheet may split on, then (after spaces) a formula character.
+_AFTER_SEPARATOR = re.compile(r"([,;\t|\r\n])([ ]*)([=+\-@])")
 
 
 # --- dimensions -------------------------------------------------------------------------
@@ -379,8 +382,14 @@ def export_results_rows(
 
 
 def _safe_text(value: str) -> str:
-    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    """Stop a spreadsheet from running any part of a cell as a formula (CSV injection).
+
+    Whatever separator the spreadsheet splits on (``,`` here, ``;`` in de/fr/sv, tabs,
+    pipes), no piece of the cell may start with a formula character: the cell itself
+    and every piece after a separator get a leading apostrophe when they would.
+    """
+    guarded = _AFTER_SEPARATOR.sub(r"\1\2'\3", value)
+    return "'" + guarded if guarded.lstrip(" ").startswith(_FORMULA_STARTS) else guarded
 
 
 def _csv_cell(value: Any) -> str:
@@ -396,11 +405,12 @@ def _csv_cell(value: Any) -> str:
 def results_csv(session: Session, *, organization_id: int, language: str = "en") -> bytes:
     """Return the results export as CSV: UTF-8 with BOM (Excel reads accents right).
 
-    Text cells starting with ``= + - @`` get a leading apostrophe.
+    Every cell is quoted, so a ``;`` or ``,`` inside a name never splits it, and no
+    text (nor any piece of it after a separator) can start a formula.
     """
     header, rows = export_results_rows(session, organization_id=organization_id, language=language)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([_csv_cell(h) for h in header])
     for row in rows:
         writer.writerow([_csv_cell(v) for v in row])

@@ -36,6 +36,7 @@ from rxapp.services.team.base import (  # noqa: F401
 )
 from rxapp.services.team.csv_import import (  # noqa: F401
     CSV_COLUMNS,
+    MAX_CSV_CHARS,
     MAX_CSV_ROWS,
     check_csv,
     invite_csv,

@@ -88,17 +88,23 @@ def clean_attributes(
 
 
 def _existing(session: Session, *, organization_id: int, emails: Sequence[str], now: datetime):
-    """Members, other-organization accounts and pending invitations among ``emails``."""
+    """Members and pending invitations of this organization among ``emails``.
+
+    Accounts of other organizations are deliberately not looked at: saying "has an
+    account elsewhere" would let any admin probe who uses Beckon anywhere (finding
+    13.5). Such an address is invited like any other; its owner learns on the join
+    page that the address already has an account.
+    """
     members: set[str] = set()
-    elsewhere: set[str] = set()
     invited: set[str] = set()
     unique = sorted(set(emails))
     for start in range(0, len(unique), 500):
         chunk = unique[start:start + 500]
-        for email, org_id in session.exec(
-            select(User.email, User.organization_id).where(col(User.email).in_(chunk))
-        ).all():
-            (members if org_id == organization_id else elsewhere).add(email)
+        members.update(session.exec(
+            select(User.email).where(
+                User.organization_id == organization_id, col(User.email).in_(chunk)
+            )
+        ).all())
         for email in session.exec(
             select(TeamInvitation.email).where(
                 TeamInvitation.organization_id == organization_id,
@@ -108,7 +114,7 @@ def _existing(session: Session, *, organization_id: int, emails: Sequence[str], 
             )
         ).all():
             invited.add(email)
-    return members, elsewhere, invited
+    return members, invited
 
 
 def check_addresses(
@@ -119,7 +125,7 @@ def check_addresses(
     results: list[InviteResult] = []
     normalized = [normalize_email(e) for e in list(emails)[:MAX_ADDRESSES]]
     valid = [e for e in normalized if email_problem(e) is None]
-    members, elsewhere, invited = _existing(
+    members, invited = _existing(
         session, organization_id=principal.organization_id, emails=valid, now=now
     )
     seen: set[str] = set()
@@ -130,8 +136,6 @@ def check_addresses(
             outcome = Outcome.DUPLICATE
         elif email in members:
             outcome = Outcome.ALREADY_MEMBER
-        elif email in elsewhere:
-            outcome = Outcome.UNAVAILABLE
         elif email in invited:
             outcome = Outcome.ALREADY_INVITED
         else:

@@ -53,7 +53,6 @@ class Outcome:
     ALREADY_MEMBER = "already_member"  # a member of this organization already
     ALREADY_INVITED = "already_invited"  # a pending invitation exists already
     DUPLICATE = "duplicate"  # given twice in the same list
-    UNAVAILABLE = "unavailable"  # the address has an account elsewhere
 
 
 class LinkStatus:

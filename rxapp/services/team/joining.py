@@ -109,7 +109,8 @@ def accept(
     if problem:
         raise DomainError(problem, field="password")
     if session.exec(select(User.id).where(User.email == inv.email)).first() is not None:
-        raise DomainError("team.link.used")
+        # Only the address's owner (who holds the link) learns this, never the inviting admin.
+        raise DomainError("team.link.account_exists")
     claimed = session.execute(
         update(TeamInvitation)
         .where(TeamInvitation.id == inv.id,

@@ -82,7 +82,8 @@ class MailboxState(AppState):
             return
         with session_scope() as session:
             view = mailbox.get_mailbox_message(
-                session, organization_id=principal.organization_id, mailbox_id=wanted
+                session, organization_id=principal.organization_id, mailbox_id=wanted,
+                viewer_email=principal.email,
             )
         if view is None:
             self.open_id = 0

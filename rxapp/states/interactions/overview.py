@@ -36,6 +36,8 @@ class ParticipantsState(AppState):
     import_errors: list[dict[str, str]] = []
     import_result: str = ""
     _upload: bytes = b""
+    # Who uploaded: the import runs only for that same user's socket.
+    _upload_user_id: int = 0
 
     @rx.var
     def pages(self) -> int:
@@ -143,15 +145,27 @@ class ParticipantsState(AppState):
     @rx.event
     async def receive_csv(self, files: list[rx.UploadFile]):  # noqa: ANN201
         """Take the uploaded CSV, then check and import it in the background."""
-        if self._guard() is None:
+        # The upload request's own cookie decides, not this tab's socket (finding 13.1).
+        principal = self._require_module(Module.INTERACTIONS.value, *STAFF, upload=True)
+        if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
-        if not files:
+        self.import_errors = []
+        # Reflex does not enforce the type hint: `files` can arrive as anything.
+        if not isinstance(files, list) or not files or not hasattr(files[0], "read"):
+            self.import_result = "import.no_file"
             return None
         data = await files[0].read(MAX_CSV_BYTES + 1)
+        if not isinstance(data, bytes):
+            self.import_result = "import.no_file"
+            return None
         if len(data) > MAX_CSV_BYTES:
             self.import_result = "import.too_large"
             return None
+        if not data.strip():
+            self.import_result = "import.empty"
+            return None
         self._upload = data
+        self._upload_user_id = principal.user_id
         self.import_errors = []
         self.import_result = ""
         return ParticipantsState.run_import
@@ -162,7 +176,10 @@ class ParticipantsState(AppState):
         async with self:
             principal = self._guard()
             data, self._upload = self._upload, b""
-            if principal is None or not data or self.importing:
+            uploader, self._upload_user_id = self._upload_user_id, 0
+            if principal is None or principal.user_id != uploader:
+                return
+            if not data or self.importing:
                 return
             self.importing = True
             self.import_done = self.import_total = 0

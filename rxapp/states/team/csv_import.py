@@ -11,6 +11,8 @@ from rxapp.states.base import ADMIN
 from rxapp.states.team.base import TeamBaseState, _str
 
 logger = logging.getLogger(__name__)
+# For the page's text box (pages do not import services).
+CSV_MAX_CHARS = team.MAX_CSV_CHARS
 
 
 class CsvImportState(TeamBaseState):
@@ -33,9 +35,19 @@ class CsvImportState(TeamBaseState):
 
     @rx.event
     def set_csv_text(self, value: str) -> None:
-        """Keep the pasted CSV; any change needs a new check before sending."""
-        self.csv_text = _str(value, 2_000_000)
+        """Keep the pasted CSV; any change needs a new check before sending.
+
+        Text over the limit is refused with a message, not cut: a cut file would
+        silently lose rows.
+        """
         self.ok = False
+        self.report = []
+        if isinstance(value, str) and len(value) > team.MAX_CSV_CHARS:
+            self.csv_text = ""
+            self.problem = "team.csv.too_large"
+            return
+        self.csv_text = _str(value, team.MAX_CSV_CHARS)
+        self.problem = ""
 
     def _run(self, *, send: bool):  # noqa: ANN202
         principal = self._require(*ADMIN)

@@ -8,6 +8,8 @@ from rxapp import clock
 from rxapp.db import session_scope
 from rxapp.models import LANGUAGES
 from rxapp.services import team
+from rxapp.services.accounts.hashing import Busy, run_password_work
+from rxapp.services.accounts.passwords import MAX_PASSWORD_LENGTH
 from rxapp.services.common.errors import DomainError
 from rxapp.states.base import AppState
 from rxapp.states.team.base import _str
@@ -51,22 +53,30 @@ class JoinState(AppState):
         self.checked = True
 
     @rx.event
-    def submit(self, form: dict) -> None:
-        """Create the member's account; the link works once."""
+    async def submit(self, form: dict) -> None:
+        """Create the member's account; the link works once (hashing off the event loop)."""
         form = form if isinstance(form, dict) else {}
         name = _str(form.get("full_name"), 300)
-        password = _str(form.get("password"), 1000)
-        confirm = _str(form.get("confirm"), 1000)
+        password = _str(form.get("password"), MAX_PASSWORD_LENGTH + 1)
+        confirm = _str(form.get("confirm"), MAX_PASSWORD_LENGTH + 1)
         self.name_error = self.password_error = self.form_error = ""
         self.confirm_error = "" if password == confirm else "error.password_mismatch"
         if not name.strip():
             self.name_error = "team.error.name_required"
         if self.confirm_error or self.name_error:
             return
-        try:
+        token = self._token()
+
+        def work() -> None:
             with session_scope() as session:
-                team.accept(session, token=self._token(), full_name=name, password=password,
+                team.accept(session, token=token, full_name=name, password=password,
                             now=clock.now())
+
+        try:
+            await run_password_work(work)
+        except Busy:
+            self.password_error = "login.busy"  # noqa: S105 - a catalogue key
+            return
         except DomainError as err:
             if err.field == "full_name":
                 self.name_error = err.code

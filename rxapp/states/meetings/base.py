@@ -1,0 +1,117 @@
+"""What every meetings page state shares: the organizer and partner guards, the event id.
+
+Organizer handlers accept admins and organizers of an organization whose plan has the
+meetings module; partner handlers accept only partner users, scoped to the one partner
+they are a contact of. Every id a client sends is checked again by the services.
+"""
+
+import logging
+
+import reflex as rx
+
+from rxapp import routes
+from rxapp.db import session_scope
+from rxapp.models.accounts import Module, Role
+from rxapp.services.accounts.auth import Principal
+from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.tenancy import MAX_ID
+from rxapp.services.meetings.access import PartnerScope, partner_scope
+from rxapp.services.meetings.events import get_event
+from rxapp.states.base import STAFF, AppState
+
+logger = logging.getLogger(__name__)
+MEETINGS = Module.MEETINGS.value
+
+
+def path_int(path: str, after: str) -> int | None:
+    """The number that follows ``after`` in a path such as /events/12/slots."""
+    parts = [p for p in (path or "").split("/") if p]
+    if after in parts and parts.index(after) + 1 < len(parts):
+        value = parts[parts.index(after) + 1]
+        if value.isdigit() and len(value) < 12:
+            return int(value)
+    return None
+
+
+def text_arg(value: object, limit: int = 200) -> str:
+    """A client-sent string, trimmed and cut; anything else becomes empty."""
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def int_arg(value: object) -> int | None:
+    """A client-sent id as an int, or None (bools, floats, dicts and junk refused).
+
+    Ints outside the database's id range are refused too, so a driver never raises
+    (OverflowError, DataError) on a huge or negative number.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value <= MAX_ID else None
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 12:
+        return int(value.strip())
+    return None
+
+
+def form_arg(value: object) -> dict[str, object]:
+    """A client-sent form as a dict; anything else (None, a list, a string) is empty.
+
+    Reflex does not enforce type hints: a hand-written socket client can send any JSON
+    as the form, and its values are read with :func:`text_arg` / :func:`int_arg`.
+    """
+    return value if isinstance(value, dict) else {}
+
+
+class MeetingsState(AppState):
+    """Base of the meetings page states."""
+
+    event_id: int = 0
+    event_name: str = ""
+
+    def _organizer(self) -> Principal | None:
+        return self._require_module(MEETINGS, *STAFF)
+
+    def _partner(self) -> tuple[Principal, PartnerScope] | None:
+        principal = self._require_module(MEETINGS, Role.PARTNER.value)
+        if principal is None:
+            return None
+        try:
+            with session_scope() as session:
+                scope = partner_scope(session, organization_id=principal.organization_id,
+                                      user_id=principal.user_id)
+        except NotAllowed:
+            return None
+        return principal, scope
+
+    def _path_event(self, principal: Principal) -> int | None:
+        """The event in the address, if it is the organizer's; sets the header vars."""
+        eid = path_int(self.router.url.path, "events")
+        if eid is None:
+            return None
+        try:
+            with session_scope() as session:
+                event = get_event(session, organization_id=principal.organization_id,
+                                  event_id=eid)
+                self.event_id, self.event_name = event.id or 0, event.name
+        except NotAllowed:
+            return None
+        return eid
+
+    def _error(self, err: DomainError):  # noqa: ANN202
+        logger.info("meetings action refused", extra={"code": err.code})
+        return rx.toast.error(self._tr(err.code))
+
+    def _refused(self):  # noqa: ANN202
+        return rx.toast.error(self._tr("error.not_allowed"))
+
+
+class PartnerLanding(AppState):
+    """Sends a partner user from the home page to its partner space."""
+
+    @rx.event
+    def redirect_partner(self):  # noqa: ANN201
+        """On load of the home page: partner users have no home but their space."""
+        principal = self._principal()
+        if principal is not None and principal.role == Role.PARTNER.value:
+            return rx.redirect(routes.PARTNER_SPACE)
+        return None
