@@ -35,15 +35,17 @@ def _import_card() -> rx.Component:
     return rx.card(
         rx.heading(tr("meetings.import_title"), size="4", as_="h2", margin_bottom="4px"),
         rx.text(tr("meetings.import_help"), size="2", color_scheme="gray"),
-        rx.upload.root(
+        # The label names the file input Reflex renders; its own click opens the picker.
+        rx.el.label(rx.upload.root(
             rx.vstack(rx.icon("file-up", size=22), rx.text(tr("import.drop"), size="2"),
                       align="center", spacing="1"),
-            id="attendee-csv", accept={"text/csv": [".csv"], "text/plain": [".txt"]},
+            id="attendee-csv", no_click=True,
+            accept={"text/csv": [".csv"], "text/plain": [".txt"]},
             max_files=1, multiple=False,
             on_drop=s.receive_csv(rx.upload_files(upload_id="attendee-csv")),
             border="1px dashed var(--gray-a7)", padding="16px", border_radius="8px",
             width="100%", cursor="pointer", margin_top="8px",
-        ),
+        ), width="100%", display="block"),
         rx.cond(s.importing, rx.vstack(
             rx.progress(value=rx.cond(s.import_total > 0,
                                       s.import_done * 100 / s.import_total, 0)),

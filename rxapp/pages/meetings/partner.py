@@ -248,6 +248,7 @@ def _cell(cell: rx.Var) -> rx.Component:
                              s.toggle(cell["space"], cell["slot"], state),
                              s.open_meeting(cell["meeting"])),
             class_name="cal-cell",
+            high_contrast=True,  # white on green-9 is 3.2:1; the darker step passes AA
         ),
         padding="2px",
     )

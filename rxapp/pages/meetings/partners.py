@@ -32,13 +32,15 @@ def _partner_card(row: rx.Var) -> rx.Component:
                          aria_label=tr("meetings.field.partner_quota"),
                          on_blur=lambda v: s.set_quota(row["id"], v)),
                 rx.select.root(
-                    rx.select.trigger(placeholder=tr("meetings.add_contact")),
+                    rx.select.trigger(placeholder=tr("meetings.add_contact"),
+                                      aria_label=tr("meetings.add_contact")),
                     rx.select.content(rx.foreach(s.partner_users, lambda u: rx.select.item(
                         u["email"], value=u["id"]))),
                     value="", on_change=lambda v: s.add_contact(row["id"], v),
                 ),
                 rx.select.root(
-                    rx.select.trigger(placeholder=tr("meetings.assign_product")),
+                    rx.select.trigger(placeholder=tr("meetings.assign_product"),
+                                      aria_label=tr("meetings.assign_product")),
                     rx.select.content(
                         rx.select.item("—", value=NONE),
                         rx.foreach(s.products, lambda p: rx.select.item(p["name"],
