@@ -77,11 +77,16 @@ def production_app(workdir: Path) -> Iterator[tuple[str, str, Path]]:
 def audit(url: str) -> tuple[int, int, dict]:
     """One Lighthouse run (mobile, simulated throttling); scores 0-100 and the report."""
     env = {**os.environ, "CHROME_PATH": chromium_path() or "/usr/bin/chromium"}
-    out = subprocess.run(  # noqa: S603 - fixed argv, no shell
-        [str(LIGHTHOUSE), url, "--quiet", "--output=json", "--output-path=stdout",
-         "--only-categories=performance,accessibility", f"--chrome-flags={CHROME_FLAGS}"],
-        env=env, capture_output=True, text=True, check=True, timeout=300,
-    )
+    for attempt in (1, 2):  # Chrome sometimes fails to start on a busy machine: once more
+        out = subprocess.run(  # noqa: S603 - fixed argv, no shell
+            [str(LIGHTHOUSE), url, "--quiet", "--output=json", "--output-path=stdout",
+             "--only-categories=performance,accessibility", f"--chrome-flags={CHROME_FLAGS}"],
+            env=env, capture_output=True, text=True, timeout=300,
+        )
+        if out.returncode == 0:
+            break
+        if attempt == 2:
+            raise RuntimeError(f"lighthouse failed on {url}:\n{out.stderr[-2000:]}")
     report = json.loads(out.stdout)
     cats = report["categories"]
     return (round(cats["performance"]["score"] * 100), round(cats["accessibility"]["score"] * 100),
