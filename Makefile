@@ -23,7 +23,7 @@ ifndef NPM_CONFIG_REGISTRY
 export NPM_CONFIG_REGISTRY := $(or $(shell npm config get registry 2>/dev/null),https://registry.npmjs.org/)
 endif
 
-.PHONY: setup run test test-fast worker lint bench-send bench-participants bench-meetings chromium clean lighthouse
+.PHONY: setup run test test-fast worker lint bench-send bench-scale bench-participants bench-import bench-meetings bench-reviews chromium spamassassin clean lighthouse
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,9 @@ setup: $(VENV)/.installed $(TOOLS)/bun
 chromium:
 	@bash scripts/ensure_chromium.sh
 
+spamassassin:
+	@bash scripts/ensure_spamassassin.sh
+
 # Migrate, seed the demo on an empty database, print the logins, serve in development mode.
 run: setup
 	$(PY) -m rxapp.seed
@@ -57,7 +60,7 @@ run: setup
 worker: setup
 	$(PY) -m rxapp.scheduler
 
-test: setup chromium .tools/node_modules/axe-core/axe.min.js
+test: setup chromium spamassassin .tools/node_modules/axe-core/axe.min.js
 	$(PY) -m pytest tests/unit tests/integration -q -p no:cacheprovider
 	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
 
@@ -75,8 +78,17 @@ lighthouse: setup chromium $(TOOLS)/lighthouse
 bench-send: setup
 	$(PY) -m benchmarks.bench_send
 
+bench-scale: setup
+	$(PY) -m benchmarks.bench_scale
+
 bench-participants: setup
 	$(PY) -m benchmarks.bench_participants
+
+bench-import: setup
+	$(PY) -m benchmarks.bench_import
+
+bench-reviews: setup
+	$(PY) -m benchmarks.bench_reviews
 
 bench-meetings: setup
 	$(PY) -m benchmarks.bench_meetings

@@ -112,6 +112,8 @@ def measure(base_url: str, database_url: str, data_dir: Path, runs: int, verbose
              "/join/<token>": f"/join/{tokens.join}"}
     if tokens.agenda:
         pages["/agenda/<token>"] = f"/agenda/{tokens.agenda}"
+    if tokens.review:
+        pages["/r/<token>"] = f"/r/{tokens.review}"
     for label, path in pages.items():
         perf, a11y = [], []
         for run in range(runs):

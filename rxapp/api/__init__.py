@@ -17,8 +17,12 @@ from rxapp.api.caching import (
 )
 from rxapp.api.exports import export_routes
 from rxapp.api.health import health_routes
+from rxapp.api.mailbox import mailbox_routes
 from rxapp.api.meetings import meetings_routes
+from rxapp.api.purchases import purchase_routes
+from rxapp.api.reviews import review_routes
 from rxapp.api.session import session_routes
+from rxapp.api.unsubscribe import unsubscribe_routes
 
 
 def build_api() -> Starlette:
@@ -28,7 +32,16 @@ def build_api() -> Starlette:
     inside this one, so these middlewares also see the frontend's static files.
     """
     return Starlette(
-        routes=[*session_routes(), *health_routes(), *export_routes(), *meetings_routes()],
+        routes=[
+            *session_routes(),
+            *health_routes(),
+            *export_routes(),
+            *mailbox_routes(),
+            *meetings_routes(),
+            *purchase_routes(),
+            *review_routes(),
+            *unsubscribe_routes(),
+        ],
         middleware=[
             Middleware(SlashlessPages, page_paths=static_page_paths()),
             Middleware(FrontendCaching),

@@ -167,6 +167,6 @@ def static_page_paths() -> list[str]:
     return [
         value for name, value in vars(routes).items()
         if name.isupper() and isinstance(value, str) and value.startswith("/")
-        and "[" not in value and not value.startswith("/api/")
+        and "[" not in value and not value.startswith(("/api/", "/_"))
         and "." not in value.rsplit("/", 1)[-1]
     ]

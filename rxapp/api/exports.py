@@ -51,7 +51,8 @@ async def export_results_csv(request: Request) -> Response:
         content = await guarded(
             request,
             lambda s, p: results_csv(
-                s, organization_id=p.organization_id, language=_language(request, p)
+                s, organization_id=p.organization_id, language=_language(request, p),
+                separator=request.query_params.get("sep", ""),
             ),
             module=Module.INTERACTIONS.value,
         )

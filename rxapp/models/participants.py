@@ -55,6 +55,8 @@ class Participant(SQLModel, table=True):
     last_name_lower: str = Field(sa_column=Column(_SEARCH_KEY, nullable=False))
     email: str = Field(max_length=254)
     language: str = Field(default="en", max_length=5)
+    # IANA zone the person reads emails in; None: the organization's zone (R-PLUS-1).
+    time_zone: str | None = Field(default=None, max_length=64)
     # None: the organization's max_interactions_per_participant applies.
     max_interactions_override: int | None = None
     created_at: datetime = created_at_field()

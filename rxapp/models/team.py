@@ -61,6 +61,8 @@ class TeamInvitation(SQLModel, table=True):
     email: str = Field(max_length=254)
     role: str = Field(max_length=32)
     language: str = Field(default="en", max_length=5)
+    # IANA zone of the invitee; None: the organization's zone (R-PLUS-1).
+    time_zone: str | None = Field(default=None, max_length=64)
     # {channels: [...], class_of_service: str, services: [...], sites: [...], skills: [...]}
     attributes: dict[str, Any] = Field(default_factory=dict,
                                        sa_column=Column(JSON, nullable=False))

@@ -19,11 +19,13 @@ from sqlmodel import Session, select
 from rxapp import clock, db
 from rxapp.models import Organization, Role, TeamInvitation, User
 from rxapp.models.meetings import Attendee, Event
+from rxapp.models.reviews import ReviewInvitation
 from rxapp.services.accounts.auth import Principal, request_password_reset
 from rxapp.services.common.tokens import derive_token
 from rxapp.services.interactions.lifecycle import create_interaction
 from rxapp.services.interactions.participants import add_participant
 from rxapp.services.meetings.attendees import agenda_token
+from rxapp.services.reviews.rules import TOKEN_PURPOSE as REVIEW_PURPOSE
 from rxapp.services.team.attributes import add_option, list_options, remove_option
 from rxapp.services.team.invitations import invite_many, revoke
 from rxapp.services.team.mail import TOKEN_PURPOSE as TEAM_PURPOSE
@@ -44,6 +46,7 @@ class InviteeTokens:
     invitation_id: int
     agenda: str  # a demo attendee's agenda token ("" without a demo event)
     event_id: int  # the demo event (0 without one)
+    review: str  # a demo review invitation waiting for its review ("" without one)
     added_options: tuple[tuple[str, str], ...] = field(default=())
 
     def paths(self) -> dict[str, str]:
@@ -55,6 +58,7 @@ class InviteeTokens:
             "take": f"/i/{self.take}",
             "join": f"/join/{self.join}",
             **({"agenda": f"/agenda/{self.agenda}"} if self.agenda else {}),
+            **({"review": f"/r/{self.review}"} if self.review else {}),
         }
 
 
@@ -134,7 +138,13 @@ def _create(database_url: str, language: str) -> InviteeTokens:
             select(Attendee).join(Event, Event.id == Attendee.event_id)
             .where(Event.organization_id == org_id).order_by(Attendee.id)
         ).first()
+        waiting = session.exec(
+            select(ReviewInvitation).where(ReviewInvitation.organization_id == org_id,
+                                           ReviewInvitation.state == "sent")
+            .order_by(ReviewInvitation.id)
+        ).first()
         return InviteeTokens(
+            review=derive_token(REVIEW_PURPOSE, waiting.link_salt) if waiting else "",
             agenda=agenda_token(attendee) if attendee else "",
             event_id=attendee.event_id if attendee else 0,
             take=created.token, join=join, reset=reset.raw_token,

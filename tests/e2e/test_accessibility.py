@@ -169,12 +169,12 @@ def test_r_ui_3_axe_partner_pages(audit: Audit, audit_data: InviteeTokens):
 
 def test_r_ui_3_axe_and_tap_targets_invitee_pages(audit: Audit, audit_data: InviteeTokens):
     paths = audit_data.paths()
-    for name in ("login", "forgot", "reset", "join", "agenda"):
+    for name in ("login", "forgot", "reset", "join", "agenda", "review"):
         audit.page_at_widths(paths[name], ready=lambda p: expect(p.locator("h1")).to_be_visible(),
                              tap_targets=True)
-    assert "agenda" in paths, "the demo has an event with attendees"
+    assert "agenda" in paths and "review" in paths, "the demo has attendees and reviews"
     for dead in ("/i/not-a-token", "/join/not-a-token", "/reset/not-a-token",
-                 "/agenda/not-a-token"):
+                 "/agenda/not-a-token", "/r/not-a-token"):
         audit.page_at_widths(
             dead, ready=lambda p: expect(p.locator("main h1, main p").first).to_be_visible())
     audit.page_at_widths("/no-such-page")

@@ -223,7 +223,10 @@ def test_r_int_9_exports_rows_accents_and_formula_injection(engine, reporting_or
         workbook = load_workbook(io.BytesIO(results_xlsx(s, organization_id=org.id)))
 
     assert data.startswith(b"\xef\xbb\xbf")
-    parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    # German: semicolons, every cell quoted, decimal comma.
+    assert data.decode("utf-8-sig").startswith('"Vorname";"Nachname"')
+    parsed = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert parsed[1][5] == "3,00"
     assert parsed[0][:2] == ["Vorname", "Nachname"] and parsed[0][5] == "Klarheit"
     assert parsed[1][:2] == ["Émilie", "Åström"]
     assert parsed[1][4] == "2026-03-03 09:00"

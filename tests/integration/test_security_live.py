@@ -17,6 +17,7 @@ from rxapp.models import Participant
 from rxapp.models.accounts import Role
 from rxapp.states.accounts.auth import LoginState
 from rxapp.states.interactions.overview import ParticipantsState
+from rxapp.states.interactions.participant_import import ParticipantImportState
 from tests.factories import PASSWORD, make_org, make_user
 from tests.live import LiveBackend, Tab, handler_name, start_backend
 from tests.states import TEST_BROWSER_ID, signed_in_token
@@ -117,7 +118,7 @@ def _upload(backend: LiveBackend, *, client_token: str, cookie: str | None) -> h
     headers = {
         "Origin": backend.url,
         "reflex-client-token": client_token,
-        "reflex-event-handler": handler_name(ParticipantsState, "receive_csv"),
+        "reflex-event-handler": handler_name(ParticipantImportState, "receive_csv"),
     }
     if cookie:
         headers["Cookie"] = cookie

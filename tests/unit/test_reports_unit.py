@@ -33,6 +33,7 @@ def test_r_int_9_report_scores_round_halves_up():
     from rxapp.services.interactions.reports import format_score
 
     assert [format_score(v) for v in (4.25, 2.5, 3.75, 1.0)] == ["4.3", "2.5", "3.8", "1.0"]
+    assert [format_score(4.25, lang) for lang in ("de", "fr", "sv")] == ["4,3"] * 3
 
 
 def test_r_int_9_report_embeds_a_unicode_font_when_the_system_has_one():

@@ -14,7 +14,7 @@ from rxapp.api.upload import upload_in_flight
 from rxapp.models import OutboxMessage, Participant
 from rxapp.services import team
 from rxapp.services.accounts.auth import resolve_session
-from rxapp.states.interactions.overview import ParticipantsState
+from rxapp.states.interactions.participant_import import ParticipantImportState
 from rxapp.states.team import CsvImportState, InvitationsState, JoinState
 from tests.conftest import START
 from tests.factories import make_org, make_user
@@ -75,7 +75,7 @@ async def _upload(state, files):
     cookie = f"{routes.SESSION_COOKIE}={state._session_token()}"
     with upload_in_flight(state.router.session.client_token, cookie):
         result = await state.receive_csv(files)
-    if result is ParticipantsState.run_import:
+    if result is ParticipantImportState.run_import:
         await type(state).event_handlers["run_import"].fn(state)
     return result
 
@@ -108,7 +108,7 @@ async def test_13_11_upload_edge_cases_get_a_message_and_change_nothing(
     world, files, result, error
 ):
     session = world["session"]
-    state = make_state(ParticipantsState, token=world["token"], path=routes.PARTICIPANTS)
+    state = make_state(ParticipantImportState, token=world["token"], path=routes.PARTICIPANTS)
     # Bytes are a file's content; anything else is sent as the `files` argument itself.
     await _upload(state, [_file(files)] if isinstance(files, bytes) else files)
     assert state.import_result == result
@@ -122,9 +122,9 @@ async def test_13_11_upload_edge_cases_get_a_message_and_change_nothing(
 
 async def test_13_1_upload_handler_refuses_a_socket_call(world):
     # Called over the websocket (no upload request in flight), the handler refuses.
-    state = make_state(ParticipantsState, token=world["token"], path=routes.PARTICIPANTS)
+    state = make_state(ParticipantImportState, token=world["token"], path=routes.PARTICIPANTS)
     await state.receive_csv([_file(HEADER + b"Ann,Lee,ann@example.com,en\n")])
-    assert state._upload == b""
+    assert state._upload_id == ""
     assert _participants(world["session"], world["alpha"].id) == 0
 
 
@@ -133,7 +133,7 @@ def test_13_11_paste_over_the_limit_is_refused_with_a_message(world):
     big = "email,role\n" + "someone@example.com,agent\n" * (team.MAX_CSV_CHARS // 20)
     assert len(big) > team.MAX_CSV_CHARS
     state.set_csv_text(big)
-    assert state.problem == "team.csv.too_large" and state.csv_text == ""
+    assert state.problem == "team.csv.too_large" and state.file_name == ""
     state.send_all()
     assert not state.ok and state.sent == ""
     # The server refuses it even when the text comes by another way than the box.

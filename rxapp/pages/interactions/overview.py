@@ -4,11 +4,13 @@ import reflex as rx
 
 from rxapp import routes
 from rxapp.components.forms import field_error, form_field
+from rxapp.components.i18n import tr_n
 from rxapp.components.shell import app_shell, page_title, tr
 from rxapp.pages.interactions.common import state_badge
+from rxapp.pages.interactions.import_box import import_box
 from rxapp.pages.registry import page
 from rxapp.states.base import LANGUAGES, AppState
-from rxapp.states.interactions import ParticipantsState
+from rxapp.states.interactions import ParticipantImportState, ParticipantsState
 
 
 def _sort_header(label: str, column: str) -> rx.Component:
@@ -21,7 +23,11 @@ def _sort_header(label: str, column: str) -> rx.Component:
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row["first_name"]),
-        rx.table.cell(rx.link(row["last_name"], href=row["href"])),
+        rx.table.cell(rx.link(row["last_name"], href=row["href"]),
+                      # On a phone the email column is hidden: show it under the name.
+                      rx.text(row["email"], size="1", color_scheme="gray",
+                              display=["block", "block", "none"], word_break="break-all",
+                              class_name="row-email")),
         rx.table.cell(row["email"], display=["none", "none", "table-cell"]),
         rx.table.cell(row["language"].upper(), display=["none", "table-cell"]),
         rx.table.cell(state_badge(row["state"])),
@@ -58,6 +64,13 @@ def _add_dialog() -> rx.Component:
                     ),
                     field_error(tr(errs.get("language", "")), show=errs.get("language", "") != "",
                                 field_id="field-language"),
+                    form_field(label=tr("field.time_zone"), name="time_zone",
+                               error=errs.get("time_zone", ""),
+                               error_text=tr(errs.get("time_zone", "")),
+                               hint=rx.text(tr("participants.time_zone_hint").to(str).replace(
+                                   "{zone}", ParticipantsState.org_zone), size="1",
+                                   color_scheme="gray"),
+                               placeholder=ParticipantsState.org_zone),
                     rx.hstack(
                         rx.dialog.close(rx.button(tr("common.cancel"), variant="soft",
                                                   type="button")),
@@ -75,76 +88,8 @@ def _add_dialog() -> rx.Component:
     )
 
 
-def _import_box() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(tr("import.title"), as_="h2", size="3"),
-            rx.text(tr("import.help"), size="2", color_scheme="gray"),
-            # The label names the dropzone's file input, which Reflex renders without
-            # attributes of ours; the label's own click opens the picker (no_click).
-            rx.el.label(rx.upload.root(
-                rx.vstack(
-                    rx.icon("file-up", size=22),
-                    rx.text(tr("import.drop"), size="2"),
-                    align="center",
-                    spacing="1",
-                ),
-                id="csv-upload",
-                no_click=True,
-                accept={"text/csv": [".csv"], "text/plain": [".txt"]},
-                max_files=1,
-                multiple=False,
-                on_drop=ParticipantsState.receive_csv(rx.upload_files(upload_id="csv-upload")),
-                border="1px dashed var(--gray-a7)",
-                padding="16px",
-                border_radius="8px",
-                width="100%",
-                cursor="pointer",
-            ), width="100%", display="block"),
-            rx.cond(
-                ParticipantsState.importing,
-                rx.vstack(
-                    rx.progress(value=rx.cond(
-                        ParticipantsState.import_total > 0,
-                        ParticipantsState.import_done * 100 / ParticipantsState.import_total, 0,
-                    ), width="100%", aria_labelledby="import-progress"),
-                    rx.text(tr("import.working"), " ", ParticipantsState.import_done, " / ",
-                            ParticipantsState.import_total, size="2", id="import-progress"),
-                    width="100%",
-                ),
-            ),
-            rx.cond(
-                ParticipantsState.import_result == "import.ok",
-                rx.callout(tr("import.ok").to(str).replace(
-                    "{count}", ParticipantsState.import_total.to_string()),
-                    color_scheme="green", id="import-ok", width="100%"),
-            ),
-            rx.cond(
-                (ParticipantsState.import_result != "")
-                & (ParticipantsState.import_result != "import.ok"),
-                rx.callout(tr(ParticipantsState.import_result), color_scheme="red",
-                           id="import-rejected", width="100%"),
-            ),
-            rx.cond(
-                ParticipantsState.import_errors.length() > 0,
-                rx.vstack(
-                    rx.foreach(
-                        ParticipantsState.import_errors,
-                        lambda e: rx.text(tr("import.line"), " ", e["line"], ": ", tr(e["code"]),
-                                          size="2", color_scheme="red"),
-                    ),
-                    spacing="1",
-                    id="import-errors",
-                ),
-            ),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
-    )
-
-
-@page(route=routes.PARTICIPANTS, on_load=[AppState.enter_staff, ParticipantsState.load])
+@page(route=routes.PARTICIPANTS,
+      on_load=[AppState.enter_interactions, ParticipantsState.load, ParticipantImportState.load])
 def participants_page() -> rx.Component:
     """Search, page and sort participants; add them one by one or from a CSV."""
     s = ParticipantsState
@@ -159,6 +104,12 @@ def participants_page() -> rx.Component:
                     rx.menu.item(rx.link("CSV", href=s.api_base + routes.API_EXPORT_RESULTS_CSV,
                                          is_external=False, reload_document=True,
                                          id="export-csv")),
+                    # The default separator follows the language; the others on request.
+                    *[rx.menu.item(rx.link(tr(f"export.csv_{sep}"),
+                                           href=s.api_base + routes.API_EXPORT_RESULTS_CSV
+                                           + f"?sep={sep}", reload_document=True,
+                                           id=f"export-csv-{sep}"))
+                      for sep in ("comma", "semicolon")],
                     rx.menu.item(rx.link("Excel (XLSX)",
                                          href=s.api_base + routes.API_EXPORT_RESULTS_XLSX,
                                          reload_document=True, id="export-xlsx")),
@@ -181,8 +132,7 @@ def participants_page() -> rx.Component:
                 id="participant-search",
             ),
             rx.spacer(),
-            rx.badge(tr("participants.remaining").to(str).replace(
-                "{count}", s.remaining.to_string()), size="2", variant="surface",
+            rx.badge(tr_n("participants.remaining", s.remaining), size="2", variant="surface",
                 id="remaining"),
             width="100%",
             wrap="wrap",
@@ -214,16 +164,13 @@ def participants_page() -> rx.Component:
                     rx.text(s.page.to_string() + " / " + s.pages.to_string(), size="2"),
                     rx.button(tr("common.next"), on_click=s.go_page(1),
                               disabled=s.page >= s.pages, variant="soft"),
-                    rx.text(rx.cond(s.total == 1, tr("participants.total_one"),
-                                    tr("participants.total").to(str).replace(
-                                        "{count}", s.total.to_string())),
-                            size="2", color_scheme="gray"),
+                    rx.text(tr_n("participants.total", s.total), size="2", color_scheme="gray"),
                     align="center", justify="center", width="100%", wrap="wrap",
                 ),
                 width="100%",
             ),
         ),
-        rx.box(_import_box(), margin_top="20px", width="100%"),
+        rx.box(import_box(), margin_top="20px", width="100%"),
     )
 
 

@@ -3,11 +3,19 @@
 import reflex as rx
 
 from rxapp import routes
+from rxapp.components.i18n import tr_n
 from rxapp.components.shell import tr
+from rxapp.i18n import plural_one
 
 
 def _fill(key: str, **values: rx.Var) -> rx.Var:
-    """A catalogue text with ``{name}`` placeholders filled from vars."""
+    """A catalogue text with ``{name}`` placeholders filled from vars.
+
+    A count passed as ``n`` picks the plural form of the entry (R-UI-1).
+    """
+    if "n" in values and key in plural_one("en") and not isinstance(values["n"], str):
+        rest = {k: v for k, v in values.items() if k != "n"}
+        return tr_n(key, values["n"], **rest)
     text = tr(key).to(str)
     for name, value in values.items():
         # Strings go in as they are; numbers are turned into text (to_string would quote a str).

@@ -3,12 +3,12 @@
 import reflex as rx
 
 from rxapp import routes
-from rxapp.components.forms import field_error
+from rxapp.components.forms import field_error, form_field
 from rxapp.components.shell import app_shell, page_title, tr
-from rxapp.components.status_log import status_log
+from rxapp.components.status_log import readable_log
 from rxapp.pages.registry import page
 from rxapp.pages.team.common import _back_link, _fill, _role_label
-from rxapp.states.base import AppState
+from rxapp.states.base import LANGUAGES, AppState
 from rxapp.states.team import (
     ANY,
     CLASSES_OF_SERVICE,
@@ -51,9 +51,8 @@ def _invitation_card(row: rx.Var) -> rx.Component:
             rx.el.details(
                 rx.el.summary(tr("team.inv.log"), cursor="pointer", font_size="0.85rem"),
                 rx.box(
-                    status_log(row["log"].to(list[dict[str, str]]),
-                               label=lambda e: tr("status." + e.to(str)),
-                               empty=tr("status.empty")),
+                    readable_log(row["log"].to(list[dict[str, str]]), expanded=True,
+                                 on_toggle=None),
                     padding_top="8px",
                 ),
             ),
@@ -173,6 +172,23 @@ def _step_role() -> rx.Component:
             on_change=s.choose_role,
             aria_label=tr("team.step.role"),
         ),
+        rx.vstack(
+            rx.text(tr("team.step.language"), size="2", weight="medium"),
+            rx.select.root(
+                rx.select.trigger(aria_label=tr("team.step.language"), id="step-language"),
+                rx.select.content(*[rx.select.item(tr(f"lang.{c}"), value=c)
+                                    for c in LANGUAGES]),
+                value=s.invitee_language,
+                on_change=s.choose_invitee_language,
+            ),
+            spacing="1",
+        ),
+        form_field(label=tr("field.time_zone"), name="invitee_zone",
+                   error=s.zone_error, error_text=s.zone_error,
+                   placeholder=s.org_zone, default_value=s.invitee_zone,
+                   on_blur=s.set_invitee_zone,
+                   hint=rx.text(tr("participants.time_zone_hint").to(str).replace(
+                       "{zone}", s.org_zone), size="1", color_scheme="gray")),
         rx.hstack(
             rx.button(tr("common.cancel"), variant="soft", color_scheme="gray",
                       on_click=s.close_stepper),
@@ -279,6 +295,9 @@ def _step_addresses() -> rx.Component:
                 role="status",
             ),
         ),
+        rx.cond(s.seats_error != "",
+                rx.callout(s.seats_error, color_scheme="red", icon="triangle-alert",
+                           role="alert", id="seats-error", width="100%")),
         rx.hstack(
             rx.button(tr("common.previous"), variant="soft", color_scheme="gray",
                       on_click=s.go_to(2), disabled=s.sending),
@@ -320,7 +339,7 @@ def _stepper() -> rx.Component:
     )
 
 
-@page(route=routes.TEAM_INVITATIONS, on_load=[AppState.enter_admin, InvitationsState.load])
+@page(route=routes.TEAM_INVITATIONS, on_load=[AppState.enter_team, InvitationsState.load])
 def invitations_page() -> rx.Component:
     """Pending invitations with resend and revoke; "+" opens the stepper (R-TEAM-1..3)."""
     s = InvitationsState

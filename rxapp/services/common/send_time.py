@@ -133,3 +133,66 @@ def apply_quiet_hours(
     if not in_quiet_hours(when_utc, zone, start, end):
         return when_utc
     return next_local_time(when_utc, end.hour, end.minute, zone)
+
+
+# --- the organization's send window (R-PLUS-1) -------------------------------------------
+
+DEFAULT_WINDOW = (8 * 60, 21 * 60)  # 08:00-21:00 local, minutes after midnight
+
+
+def _minutes(value: int) -> time:
+    value = max(0, min(24 * 60 - 1, int(value)))
+    return time(value // 60, value % 60)
+
+
+def into_send_window(
+    when_utc: datetime, zone: ZoneInfo | str, window: tuple[int, int] = DEFAULT_WINDOW
+) -> datetime:
+    """Move a time-of-day send into the send window of local time in ``zone``.
+
+    The window is ``[start, end)`` in local minutes after midnight (default 08:00-21:00);
+    a send outside it moves to the next opening (the same evening's sends to the next
+    morning, an early one to that morning), computed in wall time so it stays at 08:00
+    local across daylight-saving changes. Inside the window it is left alone.
+
+    Args:
+        when_utc: Planned send time (aware).
+        zone: The recipient's zone (see :func:`resolve_zone`).
+        window: ``(start, end)`` minutes after local midnight; equal values: no window.
+
+    Returns:
+        Aware UTC.
+
+    """
+    start, end = window
+    if start == end:
+        return when_utc
+    # Sends are quiet outside the window: [end, start) local.
+    return apply_quiet_hours(when_utc, zone, _minutes(end), _minutes(start))
+
+
+def window_label(window: tuple[int, int]) -> tuple[str, str]:
+    """The window as two ``HH:MM`` texts."""
+    return tuple(_minutes(m).strftime("%H:%M") for m in window)  # type: ignore[return-value]
+
+
+def parse_hhmm(text: str) -> int | None:
+    """Minutes after midnight of ``HH:MM`` (00:00-23:59, also 24:00 as end of day); else None."""
+    parts = (text or "").strip().split(":")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        return None
+    hour, minute = int(parts[0]), int(parts[1])
+    if (hour, minute) == (24, 0):
+        return 24 * 60 - 1
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        return None
+    return hour * 60 + minute
+
+
+def window_of(org: object | None) -> tuple[int, int]:
+    """The send window of an organization row, in local minutes; the default when unset."""
+    start = getattr(org, "send_window_start", None)
+    end = getattr(org, "send_window_end", None)
+    if start is None or end is None:
+        return DEFAULT_WINDOW
+    return int(start), int(end)

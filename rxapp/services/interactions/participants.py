@@ -4,20 +4,19 @@ Names are stored exactly as given (markup included: it is text, always shown esc
 lower-cased copies feed the search index.
 """
 
-import csv
-import io
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import and_, func, insert, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
+from rxapp.models.accounts import Organization
 from rxapp.models.common import LANGUAGES
 from rxapp.models.participants import Interaction, Participant
 from rxapp.services.common.errors import DomainError
+from rxapp.services.common.search import search_key
 from rxapp.services.common.tenancy import owned_row
 
 logger = logging.getLogger(__name__)
@@ -28,32 +27,6 @@ EMAIL_MAX = 254
 # in byte order (SQLite's default and the "C" collation of the search columns).
 _TOP = "\U0010ffff"
 SORTS = {"last_name", "first_name", "email", "created_at"}
-CSV_COLUMNS = ("first_name", "last_name", "email", "language")
-
-ProgressCallback = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One bad row of an import: its line in the file, the field and a catalogue key."""
-
-    line: int
-    field: str | None
-    code: str
-
-
-@dataclass
-class ImportReport:
-    """What an import did: how many rows were imported, or why nothing was."""
-
-    total_rows: int = 0
-    imported: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """Whether the file was imported (an import is all or nothing)."""
-        return not self.errors
 
 
 @dataclass(frozen=True)
@@ -87,11 +60,14 @@ def normalize_email(email: str) -> str:
     """Return the stored form of an email: trimmed and lower-cased.
 
     Raises:
-        DomainError: ``participant.email_invalid``.
+        DomainError: ``error.email_required`` when empty, else ``participant.email_invalid``.
 
     """
     value = (email or "").strip()
-    if not value or len(value) > EMAIL_MAX:
+    if not value:
+        # "Not a valid address" for an empty field sends people looking for a typo.
+        raise DomainError("error.email_required", field="email")
+    if len(value) > EMAIL_MAX:
         raise DomainError("participant.email_invalid", field="email")
     try:
         validate_email(value, check_deliverability=False)
@@ -164,6 +140,7 @@ def add_participant(
     language: str,
     now: datetime,
     max_interactions_override: int | None = None,
+    time_zone: str | None = None,
 ) -> Participant:
     """Add one participant to an organization, in the caller's transaction.
 
@@ -176,6 +153,7 @@ def add_participant(
         language: One of en, de, fr, sv.
         now: Current time (aware).
         max_interactions_override: Replaces the organization's maximum for this person.
+        time_zone: IANA zone of the person; None or empty: the organization's.
 
     Returns:
         The flushed participant.
@@ -185,6 +163,9 @@ def add_participant(
 
     """
     (first, last, clean_email, lang), errors = _check_fields(first_name, last_name, email, language)
+    zone = (time_zone or "").strip() or None
+    if zone is not None and not zone_ok(zone):
+        errors.append(DomainError("participant.time_zone_unknown", field="time_zone"))
     if errors:
         raise ValidationErrors(errors)
     if max_interactions_override is not None and max_interactions_override < 0:
@@ -195,10 +176,11 @@ def add_participant(
         organization_id=organization_id,
         first_name=first,
         last_name=last,
-        first_name_lower=first.lower(),
-        last_name_lower=last.lower(),
+        first_name_lower=search_key(first),
+        last_name_lower=search_key(last),
         email=clean_email,
         language=lang,
+        time_zone=zone,
         max_interactions_override=max_interactions_override,
         created_at=now,
     )
@@ -233,140 +215,10 @@ def set_max_interactions_override(
     session.flush()
 
 
-def import_participants_csv(
-    session: Session,
-    *,
-    organization_id: int,
-    data: bytes,
-    now: datetime,
-    progress: ProgressCallback | None = None,
-) -> ImportReport:
-    """Import participants from a CSV file, all or nothing.
-
-    The whole file is checked first; if any row is bad nothing is written and every bad
-    row is reported with its line number (the header is line 1) and reason. A name with
-    markup is not an error: it is stored as text.
-
-    Args:
-        session: The caller's session; rows are flushed, not committed.
-        organization_id: The organizer's organization.
-        data: The file's bytes (UTF-8, with or without BOM); columns first_name,
-            last_name, email, language.
-        now: Current time (aware).
-        progress: Called as ``progress(done, total)`` while rows are checked and written.
-
-    Returns:
-        The report; ``report.ok`` tells whether anything was imported.
-
-    """
-    report = ImportReport()
-    if not data or not data.strip():
-        report.errors.append(RowError(line=1, field=None, code="import.empty"))
-        return report
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        report.errors.append(RowError(line=1, field=None, code="import.not_utf8"))
-        return report
-    try:
-        return _import_text(session, report, organization_id=organization_id, text=text,
-                            now=now, progress=progress)
-    except csv.Error:
-        # E.g. a field over the csv module's limit (131,072 characters) or a stray quote.
-        report.errors.append(RowError(line=1, field=None, code="import.malformed"))
-        return report
-
-
-def _import_text(
-    session: Session,
-    report: ImportReport,
-    *,
-    organization_id: int,
-    text: str,
-    now: datetime,
-    progress: ProgressCallback | None,
-) -> ImportReport:
-    # Spreadsheets in German, French and Swedish locales save CSV with semicolons.
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in CSV_COLUMNS if c not in header]
-    if missing:
-        report.errors.append(
-            RowError(line=1, field=",".join(missing), code="import.missing_columns")
-        )
-        return report
-    reader.fieldnames = header
-    rows = [(reader.line_num, row) for row in reader]
-    # A blank line (no values at all) is skipped rather than reported.
-    rows = [
-        (line, row)
-        for line, row in rows
-        if any((v or "").strip() for v in row.values() if isinstance(v, str))
-    ]
-    total = len(rows)
-    report.total_rows = total
-    if progress:
-        progress(0, total)
-
-    existing = set(
-        session.exec(
-            select(Participant.email).where(Participant.organization_id == organization_id)
-        ).all()
-    )
-    seen: dict[str, int] = {}
-    clean_rows: list[dict] = []
-    step = max(1, total // 20)
-    for done, (line, row) in enumerate(rows, start=1):
-        values, errors = _check_fields(
-            row.get("first_name") or "",
-            row.get("last_name") or "",
-            row.get("email") or "",
-            row.get("language") or "",
-        )
-        first, last, email, lang = values
-        if email and not errors:
-            if email in seen:
-                errors.append(DomainError("import.email_duplicate_in_file", field="email"))
-            elif email in existing:
-                errors.append(DomainError("participant.email_taken", field="email"))
-        if email and email not in seen:
-            seen[email] = line
-        for err in errors:
-            report.errors.append(RowError(line=line, field=err.field, code=err.code))
-        if not errors:
-            clean_rows.append(
-                {
-                    "organization_id": organization_id,
-                    "first_name": first,
-                    "last_name": last,
-                    "first_name_lower": first.lower(),
-                    "last_name_lower": last.lower(),
-                    "email": email,
-                    "language": lang,
-                    "max_interactions_override": None,
-                    "created_at": now,
-                }
-            )
-        if progress and (done % step == 0 or done == total):
-            progress(done, total)
-
-    if report.errors:
-        logger.info(
-            "participant import refused",
-            extra={"organization_id": organization_id, "bad_rows": len(report.errors)},
-        )
-        return report
-    if clean_rows:
-        session.execute(insert(Participant.__table__), clean_rows)
-        session.flush()
-    report.imported = len(clean_rows)
-    logger.info(
-        "participants imported",
-        extra={"organization_id": organization_id, "count": report.imported},
-    )
-    return report
+def organization_max(session: Session, *, organization_id: int) -> int:
+    """The organization's maximum of interactions per participant (its plan)."""
+    org = session.get(Organization, organization_id)
+    return org.max_interactions_per_participant if org is not None else 0
 
 
 def _prefix(column, value: str):  # noqa: ANN001, ANN202
@@ -375,7 +227,7 @@ def _prefix(column, value: str):  # noqa: ANN001, ANN202
 
 def _name_condition(query: str):  # noqa: ANN202
     """First and/or last name prefixes: "mül", "anna mül", "müller anna"."""
-    words = query.lower().split()
+    words = search_key(query).split()
     if not words:
         return None
     first_col = col(Participant.first_name_lower)
@@ -475,3 +327,12 @@ def latest_states(session: Session, *, participant_ids: list[int]) -> dict[int, 
     for participant_id, state in rows:
         states[participant_id] = state  # later rows overwrite earlier ones
     return states
+
+
+# The CSV import lives beside this module; callers keep importing it from here.
+from rxapp.services.common.person_fields import zone_ok  # noqa: E402
+from rxapp.services.interactions.participant_import import (  # noqa: E402, F401
+    ImportReport,
+    RowError,
+    import_participants_csv,
+)

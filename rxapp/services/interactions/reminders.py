@@ -1,7 +1,7 @@
 """Weekly reminders of an interaction: when, and keeping the queue right (R-INT-6)."""
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -14,7 +14,13 @@ from rxapp.models.participants import (
 from rxapp.services.common.outbox import (
     schedule_message,
 )
-from rxapp.services.common.send_time import resolve_zone, weekly_occurrences
+from rxapp.services.common.send_time import (
+    DEFAULT_WINDOW,
+    into_send_window,
+    resolve_zone,
+    weekly_occurrences,
+    window_of,
+)
 from rxapp.services.interactions.base import (
     ENTITY,
     KIND_REMINDER,
@@ -29,16 +35,30 @@ logger = logging.getLogger(__name__)
 # --- reminders (R-INT-6) -------------------------------------------------------------
 
 
-def reminder_times(created_at: datetime, org_timezone: str | None) -> list[datetime]:
-    """Return the 7 weekly reminder times: +7 … +49 days, same local wall time."""
-    zone = resolve_zone(None, org_timezone)
+def reminder_times(
+    created_at: datetime,
+    org_timezone: str | None,
+    *,
+    recipient_zone: str | None = None,
+    window: tuple[int, int] = DEFAULT_WINDOW,
+) -> list[datetime]:
+    """Return the 7 weekly reminder times: +7 … +49 days at the recipient's local time.
+
+    The wall time of creation in the recipient's zone (else the organization's) repeats
+    every week, DST-correct, and each reminder outside the organization's send window
+    moves to its next opening (R-PLUS-1): created at 23:10 Stockholm, reminded at 08:00.
+    """
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+    zone = resolve_zone(recipient_zone, org_timezone)
     local = created_at.astimezone(zone)
-    return weekly_occurrences(
+    weekly = weekly_occurrences(
         local.date() + timedelta(days=7),
         local.time().replace(tzinfo=None),
         zone,
         MAX_REMINDERS,
     )
+    return [into_send_window(when, zone, window) for when in weekly]
 
 
 def _reminder_messages(session: Session, interaction_id: int) -> list[OutboxMessage]:
@@ -117,7 +137,9 @@ def _schedule_remaining_reminders(
             taken.add(number)  # queued, sent or failed: never a second one
     done = _progress_of(session, interaction)
     scheduled = 0
-    for number, due_at in enumerate(reminder_times(interaction.created_at, org.timezone), start=1):
+    times = reminder_times(interaction.created_at, org.timezone,
+                           recipient_zone=participant.time_zone, window=window_of(org))
+    for number, due_at in enumerate(times, start=1):
         if number in taken or due_at <= now:
             continue
         # A reminder cancelled by "off" keeps its key; "on" again gets a fresh one.

@@ -11,7 +11,6 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from sqlmodel import Session, col, select
 
 from rxapp.i18n import pick_language, translate
+from rxapp.i18n.formats import format_number
 from rxapp.models.accounts import Organization
 from rxapp.models.outbox import OutboxMessage
 from rxapp.models.participants import Interaction, InteractionState, Participant, Score
@@ -71,9 +71,13 @@ def ordered_dimensions(found: set[str] | list[str]) -> list[str]:
     return shipped + sorted(d for d in found if d not in shipped)
 
 
-def format_score(value: float) -> str:
-    """Return a score with one decimal, halves rounded up (4.25 -> "4.3", as people expect)."""
-    return str(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+def format_score(value: float, language: str = "en") -> str:
+    """Return a score with one decimal, halves rounded up (4.25 -> "4.3", as people expect).
+
+    The same rounding and format as the page's badges (``rxapp.i18n.formats``): the
+    decimal sign is the language's ("4,3" in German, French and Swedish).
+    """
+    return format_number(value, language)
 
 
 def _explanation(dimension: str, language: str) -> str | None:
@@ -195,7 +199,7 @@ def _score_chart(data: ReportData, width: float) -> Drawing:
     chart.bars[0].strokeColor = None
     chart.barWidth = 9 * mm
     chart.groupSpacing = 6 * mm
-    chart.barLabelFormat = format_score
+    chart.barLabelFormat = lambda value: format_score(value, data.language)
     chart.barLabels.nudge = 10
     chart.barLabels.fontName = bold
     chart.barLabels.fontSize = 10
@@ -262,7 +266,7 @@ def render_report_pdf(data: ReportData) -> bytes:
         if dimension not in data.scores:
             continue
         label = escape(dimension_label(dimension, lang))
-        score = format_score(data.scores[dimension])
+        score = format_score(data.scores[dimension], lang)
         story.append(Paragraph(f"<b>{label}</b> ({score} / 5)", body))
         explanation = _explanation(dimension, lang)
         if explanation:
@@ -392,28 +396,46 @@ def _safe_text(value: str) -> str:
     return "'" + guarded if guarded.lstrip(" ").startswith(_FORMULA_STARTS) else guarded
 
 
-def _csv_cell(value: Any) -> str:
+# Spreadsheets in these languages expect ";" between cells and "," in numbers.
+_COMMA_DECIMAL = ("de", "fr", "sv")
+SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t"}
+
+
+def default_separator(language: str) -> str:
+    """The CSV separator a user's spreadsheet expects: ``semicolon`` for de, fr, sv."""
+    return "semicolon" if pick_language(language) in _COMMA_DECIMAL else "comma"
+
+
+def _csv_cell(value: Any, decimal: str = ".") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return f"{value:.2f}".replace(".", decimal)
     return _safe_text(str(value))
 
 
-def results_csv(session: Session, *, organization_id: int, language: str = "en") -> bytes:
+def results_csv(
+    session: Session, *, organization_id: int, language: str = "en", separator: str = ""
+) -> bytes:
     """Return the results export as CSV: UTF-8 with BOM (Excel reads accents right).
 
     Every cell is quoted, so a ``;`` or ``,`` inside a name never splits it, and no
-    text (nor any piece of it after a separator) can start a formula.
+    text (nor any piece of it after a separator) can start a formula. ``separator`` is
+    ``comma``, ``semicolon`` or ``tab``; empty: what the language's spreadsheets expect,
+    with a decimal comma wherever the separator is not a comma. The file imports back
+    through the participant import.
     """
     header, rows = export_results_rows(session, organization_id=organization_id, language=language)
+    separator = separator if separator in SEPARATORS else default_separator(language)
+    delimiter = SEPARATORS[separator]
+    decimal = "," if delimiter != "," and pick_language(language) in _COMMA_DECIMAL else "."
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([_csv_cell(h) for h in header])
     for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
+        writer.writerow([_csv_cell(v, decimal) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

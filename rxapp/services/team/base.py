@@ -27,7 +27,7 @@ KIND_INVITATION = "team_invitation"
 KIND_EXPIRING = "team_invitation_expiring"
 KIND_RENEWAL = "team_renewal_request"
 
-# Organization-level setting kept as a constant for now (R-TEAM-1: default 7 days).
+# The default of the organization's setting (R-TEAM-1: 7 days); used when it is unset.
 INVITATION_DAYS = 7
 # The one "expires soon" email goes this long before the end (R-PLUS-2).
 EXPIRY_NOTICE = timedelta(days=1)
@@ -88,6 +88,8 @@ class InvitationRow:
     last_sent_at: datetime | None
     renewal_requested_at: datetime | None
     log: list[StatusRow] = field(default_factory=list)
+    language: str = ""
+    time_zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class MemberRow:
     full_name: str
     role: str
     attributes: dict[str, Any]
+    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,8 @@ class CsvRow:
     attributes: dict[str, Any]
     problems: list[str] = field(default_factory=list)
     outcome: str = ""
+    language: str = ""
+    time_zone: str | None = None
 
 
 @dataclass
@@ -134,6 +139,13 @@ class CsvReport:
     ok: bool
     file_problem: str = ""
     sent: bool = False
+    # How the file was read, for the mapping step (file columns -> fields).
+    columns: list[str] = field(default_factory=list)
+    mapping: list[str] = field(default_factory=list)
+    preview: list[list[str]] = field(default_factory=list)
+    needs_mapping: bool = False
+    # Values for the file problem's placeholders (the seats message).
+    problem_params: dict[str, int] = field(default_factory=dict)
 
 
 # --- guards -----------------------------------------------------------------

@@ -12,7 +12,9 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from rxapp.i18n import translate
+from rxapp.i18n.formats import format_datetime
 from rxapp.models import (
+    LANGUAGES,
     InvitationState,
     Organization,
     OutboxMessage,
@@ -23,6 +25,8 @@ from rxapp.models import (
 from rxapp.services.accounts.auth import Principal
 from rxapp.services.common import outbox
 from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.person_fields import zone_ok
+from rxapp.services.common.send_time import into_send_window, resolve_zone, window_of
 from rxapp.services.common.status_log import StatusRow, record_status
 from rxapp.services.common.tokens import derive_token, hash_token, new_salt
 from rxapp.services.team.attributes import check_addresses, clean_attributes, list_options
@@ -42,6 +46,7 @@ from rxapp.services.team.base import (
     effective_state,
 )
 from rxapp.services.team.mail import TOKEN_PURPOSE
+from rxapp.services.team.seats import check_seats
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +63,13 @@ def _schedule_invitation_emails(
     inviter_name: str, now: datetime,
 ) -> None:
     # No link in the row: join_link_context rebuilds it when the email is rendered.
+    zone = resolve_zone(inv.time_zone, org.timezone)
     context = {
         "name": inv.email,
         "role": _role_label(inv.language, inv.role),
         "inviter": inviter_name,
         "organization_name": org.name,
-        "expires": inv.expires_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "expires": format_datetime(inv.expires_at, inv.language, zone, with_zone=True),
     }
     outbox.schedule_message(
         session, organization_id=inv.organization_id, recipient=inv.email,
@@ -71,8 +77,10 @@ def _schedule_invitation_emails(
         idempotency_key=f"{ENTITY}:{inv.id}:invite", entity_type=ENTITY, entity_id=inv.id,
         now=now,
     )
-    notice_at = inv.expires_at - EXPIRY_NOTICE
-    if notice_at > now:
+    # The "expires soon" email is a time-of-day send: inside the send window, local to the
+    # invitee (R-PLUS-1), and never after the link has run out.
+    notice_at = into_send_window(inv.expires_at - EXPIRY_NOTICE, zone, window_of(org))
+    if now < notice_at < inv.expires_at:
         outbox.schedule_message(
             session, organization_id=inv.organization_id, recipient=inv.email,
             kind=KIND_EXPIRING, language=inv.language, context=context, due_at=notice_at,
@@ -95,12 +103,17 @@ def invite_many(
     role: str,
     attributes: object,
     now: datetime,
+    language: str | None = None,
+    time_zone: str | None = None,
 ) -> list[InviteResult]:
     """Invite each new address with one role and one set of attributes (R-TEAM-2, R-TEAM-3).
 
     Each new address gets one invitation, its email (queued now) and its "expires soon"
     email (queued for a day before the end, R-PLUS-2), all in the caller's transaction.
     Members, pending invitees, duplicates and invalid addresses are reported, not invited.
+    ``language`` is the invitees' (each email is in it); None: the organization's default.
+    ``time_zone`` is theirs (their "expires soon" email goes out in the send window
+    there); None or empty: the organization's.
 
     Raises:
         NotAllowed: the caller is not an admin.
@@ -109,18 +122,25 @@ def invite_many(
     """
     _require_admin(principal)
     role = _validate_role(role)
+    zone = (time_zone or "").strip() or None
+    if zone is not None and not zone_ok(zone):
+        raise DomainError("participant.time_zone_unknown", field="time_zone")
     clean = clean_attributes(attributes, options=list_options(session, principal=principal))
     checked = check_addresses(session, principal=principal, emails=emails, now=now)
     org = session.get(Organization, principal.organization_id)
     if org is None:
         raise NotAllowed()
+    # Seats are checked before anything is written or queued (R-PLUS-10).
+    check_seats(session, organization_id=org.id, now=now,
+                adding=sum(r.outcome == Outcome.INVITED for r in checked))
     results: list[InviteResult] = []
     for result in checked:
         if result.outcome != Outcome.INVITED:
             results.append(result)
             continue
         inv = _create_invitation(session, principal=principal, org=org, email=result.email,
-                                 role=role, attributes=clean, now=now)
+                                 role=role, attributes=clean, now=now, language=language,
+                                 time_zone=zone)
         results.append(InviteResult(email=result.email, outcome=Outcome.INVITED,
                                     invitation_id=inv.id))
     logger.info("team invitations", extra={
@@ -132,14 +152,16 @@ def invite_many(
 
 def _create_invitation(
     session: Session, *, principal: Principal, org: Organization, email: str, role: str,
-    attributes: dict[str, Any], now: datetime,
+    attributes: dict[str, Any], now: datetime, language: str | None = None,
+    time_zone: str | None = None,
 ) -> TeamInvitation:
     salt = new_salt()
+    lang = language if language in LANGUAGES else org.default_language
     inv = TeamInvitation(
-        organization_id=org.id, email=email, role=role, language=org.default_language,
+        organization_id=org.id, email=email, role=role, language=lang, time_zone=time_zone,
         attributes=dict(attributes), token_hash=hash_token(derive_token(TOKEN_PURPOSE, salt)),
         link_salt=salt, invited_by=principal.user_id,
-        created_at=now, expires_at=now + timedelta(days=INVITATION_DAYS),
+        created_at=now, expires_at=now + timedelta(days=org.invitation_days or INVITATION_DAYS),
     )
     session.add(inv)
     session.flush()
@@ -172,15 +194,17 @@ def resend(session: Session, *, principal: Principal, invitation_id: int,
     ).first()
     if original is None:
         raise DomainError("team.error.not_pending")
-    count = session.exec(
-        select(OutboxMessage.id).where(OutboxMessage.entity_type == ENTITY,
-                                       OutboxMessage.entity_id == inv.id,
-                                       OutboxMessage.kind == KIND_INVITATION)
-    ).all()
+    latest = session.exec(
+        select(func.max(OutboxMessage.id)).where(OutboxMessage.entity_type == ENTITY,
+                                                 OutboxMessage.entity_id == inv.id,
+                                                 OutboxMessage.kind == KIND_INVITATION)
+    ).one()
+    # The key names the intent, "the resend after email N": a double click or two tabs
+    # make the same key, and the second is refused as a duplicate (a domain error).
     outbox.schedule_message(
         session, organization_id=inv.organization_id, recipient=inv.email,
         kind=KIND_INVITATION, language=original.language, context=dict(original.context),
-        due_at=now, idempotency_key=f"{ENTITY}:{inv.id}:resend:{len(count)}",
+        due_at=now, idempotency_key=f"{ENTITY}:{inv.id}:resend:after:{latest}",
         entity_type=ENTITY, entity_id=inv.id, now=now,
     )
     return inv.expires_at
@@ -227,6 +251,7 @@ def renew(session: Session, *, principal: Principal, invitation_id: int,
     checked = check_addresses(session, principal=principal, emails=[inv.email], now=now)[0]
     if checked.outcome != Outcome.INVITED:
         return checked
+    check_seats(session, organization_id=org.id, adding=1, now=now)
     fresh = _create_invitation(session, principal=principal, org=org, email=inv.email,
                                role=inv.role, attributes=inv.attributes, now=now)
     return InviteResult(email=inv.email, outcome=Outcome.INVITED, invitation_id=fresh.id)
@@ -327,6 +352,7 @@ def list_invitations(
             state=effective_state(inv, now), created_at=inv.created_at,
             expires_at=inv.expires_at, last_sent_at=max(sent) if sent else None,
             renewal_requested_at=inv.renewal_requested_at, log=logs[inv.id],
+            language=inv.language, time_zone=inv.time_zone,
         ))
     return rows
 

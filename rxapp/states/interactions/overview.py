@@ -1,8 +1,9 @@
-"""State of the participant overview: search, paging, add, CSV import (R-INT-1, R-INT-2)."""
+"""State of the participant overview: search, paging, add (R-INT-1, R-INT-2).
 
-import asyncio
+The CSV import has its own state (participant_import.py).
+"""
+
 import logging
-import threading
 
 import reflex as rx
 
@@ -10,10 +11,11 @@ from rxapp import clock, routes
 from rxapp.db import session_scope
 from rxapp.models import Module
 from rxapp.services import interactions
+from rxapp.services.accounts.org_locale import org_locale
 from rxapp.services.common.errors import DomainError
 from rxapp.services.interactions import participants
 from rxapp.states.base import STAFF, AppState
-from rxapp.states.interactions.common import MAX_CSV_BYTES, PAGE_SIZE, SORTS
+from rxapp.states.interactions.common import PAGE_SIZE, SORTS
 
 logger = logging.getLogger(__name__)
 
@@ -30,14 +32,7 @@ class ParticipantsState(AppState):
     add_open: bool = False
     add_errors: dict[str, str] = {}
     add_language: str = "en"
-    importing: bool = False
-    import_done: int = 0
-    import_total: int = 0
-    import_errors: list[dict[str, str]] = []
-    import_result: str = ""
-    _upload: bytes = b""
-    # Who uploaded: the import runs only for that same user's socket.
-    _upload_user_id: int = 0
+    org_zone: str = ""
 
     @rx.var
     def pages(self) -> int:
@@ -73,8 +68,6 @@ class ParticipantsState(AppState):
         """First page of everyone."""
         self.page = 1
         self.add_open = False
-        self.import_result = ""
-        self.import_errors = []
         self._read()
 
     @rx.event
@@ -105,9 +98,15 @@ class ParticipantsState(AppState):
 
     @rx.event
     def open_add(self, value: bool) -> None:
-        """Open or close the add-participant dialog."""
+        """Open or close the add-participant dialog; a new person speaks the org's language."""
         self.add_open = value is True
         self.add_errors = {}
+        principal = self._guard() if self.add_open else None
+        if principal is not None:
+            with session_scope() as session:
+                defaults = org_locale(session, organization_id=principal.organization_id)
+            self.add_language = defaults.language
+            self.org_zone = defaults.timezone
 
     @rx.event
     def set_add_language(self, value: str) -> None:
@@ -130,6 +129,7 @@ class ParticipantsState(AppState):
                     last_name=str(form.get("last_name", ""))[:300],
                     email=str(form.get("email", ""))[:300],
                     language=self.add_language, now=clock.now(),
+                    time_zone=str(form.get("time_zone", "")).strip()[:64] or None,
                 )
         except participants.ValidationErrors as errs:
             self.add_errors = {e.field or "form": e.code for e in errs.errors}
@@ -141,85 +141,3 @@ class ParticipantsState(AppState):
         self.add_open = False
         self._read()
         return rx.toast.success(self._tr("participants.added"))
-
-    @rx.event
-    async def receive_csv(self, files: list[rx.UploadFile]):  # noqa: ANN201
-        """Take the uploaded CSV, then check and import it in the background."""
-        # The upload request's own cookie decides, not this tab's socket (finding 13.1).
-        principal = self._require_module(Module.INTERACTIONS.value, *STAFF, upload=True)
-        if principal is None:
-            return rx.toast.error(self._tr("error.not_allowed"))
-        self.import_errors = []
-        # Reflex does not enforce the type hint: `files` can arrive as anything.
-        if not isinstance(files, list) or not files or not hasattr(files[0], "read"):
-            self.import_result = "import.no_file"
-            return None
-        data = await files[0].read(MAX_CSV_BYTES + 1)
-        if not isinstance(data, bytes):
-            self.import_result = "import.no_file"
-            return None
-        if len(data) > MAX_CSV_BYTES:
-            self.import_result = "import.too_large"
-            return None
-        if not data.strip():
-            self.import_result = "import.empty"
-            return None
-        self._upload = data
-        self._upload_user_id = principal.user_id
-        self.import_errors = []
-        self.import_result = ""
-        return ParticipantsState.run_import
-
-    @rx.event(background=True)
-    async def run_import(self):  # noqa: ANN201
-        """Check the whole file, then import all rows or none, showing progress (R-UI-2)."""
-        async with self:
-            principal = self._guard()
-            data, self._upload = self._upload, b""
-            uploader, self._upload_user_id = self._upload_user_id, 0
-            if principal is None or principal.user_id != uploader:
-                return
-            if not data or self.importing:
-                return
-            self.importing = True
-            self.import_done = self.import_total = 0
-        counter = {"done": 0, "total": 0}
-        lock = threading.Lock()
-
-        def progress(done: int, total: int) -> None:
-            with lock:
-                counter["done"], counter["total"] = done, total
-
-        def work():  # noqa: ANN202
-            with session_scope() as session:
-                return participants.import_participants_csv(
-                    session, organization_id=principal.organization_id, data=data,
-                    now=clock.now(), progress=progress,
-                )
-
-        task = asyncio.create_task(asyncio.to_thread(work))
-        while not task.done():
-            await asyncio.sleep(0.2)
-            async with self:
-                with lock:
-                    self.import_done, self.import_total = counter["done"], counter["total"]
-        try:
-            report = task.result()
-        except Exception:
-            logger.exception("import failed")
-            async with self:
-                self.importing = False
-                self.import_result = "error.unexpected"
-            return
-        async with self:
-            self.importing = False
-            self.import_done = self.import_total = report.total_rows
-            self.import_errors = [
-                {"line": str(e.line), "field": e.field or "", "code": e.code}
-                for e in report.errors
-            ]
-            self.import_result = "import.ok" if report.ok else "import.rejected"
-            self.import_total = report.imported if report.ok else report.total_rows
-            self._read()
-
-

@@ -6,10 +6,13 @@ from datetime import datetime
 from rxapp import clock
 from rxapp.db import session_scope
 from rxapp.i18n import translate
+from rxapp.i18n.formats import format_datetime
 from rxapp.services import team
 from rxapp.services.accounts.auth import Principal
-from rxapp.services.common.status_log import StatusRow
+from rxapp.services.accounts.org_locale import org_locale
+from rxapp.services.common.status_log import readable_log
 from rxapp.states.base import AppState
+from rxapp.states.status_log_view import log_rows
 
 logger = logging.getLogger(__name__)
 
@@ -22,8 +25,9 @@ ANY = "__any__"
 FILTER_KINDS = ("role", *team.ATTRIBUTE_KINDS)
 
 
-def _when(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+def _when(value: datetime | None, language: str = "en", zone: str | None = None) -> str:
+    """A time as the viewer's language writes it, in the organization's zone."""
+    return format_datetime(value, language, zone) if value else ""
 
 
 def _empty_attributes() -> dict[str, list[str]]:
@@ -52,8 +56,6 @@ def attributes_text(language: str, attributes: dict) -> str:
     return " · ".join(parts)
 
 
-def _log_rows(rows: list[StatusRow]) -> list[dict[str, str]]:
-    return [{"event": r.event, "at": _when(r.at), "detail": r.detail} for r in rows]
 
 
 def invitation_rows(principal: Principal, language: str, page: int) -> tuple[int, list[dict]]:
@@ -63,13 +65,22 @@ def invitation_rows(principal: Principal, language: str, page: int) -> tuple[int
         total = team.count_invitations(session, principal=principal)
         rows = team.list_invitations(session, principal=principal, now=now,
                                      offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+        zone = org_locale(session, organization_id=principal.organization_id).timezone
+        logs = {
+            r.id: log_rows(
+                readable_log(session, organization_id=principal.organization_id,
+                             entity_type=team.ENTITY, entity_id=r.id),
+                language=language, org_zone=zone, recipient_zone=r.time_zone)
+            for r in rows
+        }
     return total, [
         {
             "id": r.id, "email": r.email, "role": r.role,
             "attributes": attributes_text(language, r.attributes), "state": r.state,
-            "sent": _when(r.last_sent_at), "expires": _when(r.expires_at),
+            "sent": _when(r.last_sent_at, language, zone),
+            "expires": _when(r.expires_at, language, zone),
             "renewal": r.renewal_requested_at is not None,
-            "log": _log_rows(r.log),
+            "log": logs[r.id],
         }
         for r in rows
     ]

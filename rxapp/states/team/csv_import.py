@@ -1,18 +1,35 @@
-"""State of the team CSV import (R-PLUS-10)."""
+"""State of the team CSV import (R-PLUS-10): the shared pipeline, mapping step, progress.
 
+The file is kept in a temporary file (only its id is in the state); the batch's role
+and language fill rows whose file has no such column (a participants' Excel export works
+as it is); writing runs as a background task with progress, and ``finally`` clears
+``importing`` so a reload never leaves it stuck.
+"""
+
+import asyncio
 import logging
+import threading
 
 import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
+from rxapp.models import LANGUAGES, Module
 from rxapp.services import team
+from rxapp.services.accounts.org_locale import org_locale
+from rxapp.services.common import upload_store
+from rxapp.services.team.csv_import import FIELDS
 from rxapp.states.base import ADMIN
-from rxapp.states.team.base import TeamBaseState, _str
+from rxapp.states.team.base import TeamBaseState
 
 logger = logging.getLogger(__name__)
+
+FIELD_KEYS = [f.key for f in FIELDS]
+MAX_CSV_BYTES = 2 * 1024 * 1024
 # For the page's text box (pages do not import services).
 CSV_MAX_CHARS = team.MAX_CSV_CHARS
+MAX_SHOWN = 300
+_RUNNING: set[str] = set()
 
 
 class CsvImportState(TeamBaseState):
@@ -21,64 +38,230 @@ class CsvImportState(TeamBaseState):
     report: list[dict] = []
     ok: bool = False
     problem: str = ""
+    problem_text: str = ""
     problems_count: int = 0
+    rows_count: int = 0
     sent: str = ""
-    csv_text: str = ""
+    file_name: str = ""
+    default_role: str = "agent"
+    batch_language: str = "en"
+    importing: bool = False
+    done: int = 0
+    total: int = 0
+    map_open: bool = False
+    map_columns: list[str] = []
+    mapping: list[str] = []
+    map_preview: list[list[str]] = []
+    _upload_id: str = ""
+
+    @rx.var
+    def map_rows(self) -> list[dict]:
+        """One row per file column for the mapping step."""
+        return [
+            {"index": str(i), "column": name,
+             "field": self.mapping[i] if i < len(self.mapping) else "",
+             "samples": " · ".join(r[i] for r in self.map_preview if i < len(r) and r[i])}
+            for i, name in enumerate(self.map_columns)
+        ]
 
     @rx.event
     def load(self) -> None:
-        """Start empty."""
+        """Start empty; the batch language is the organization's."""
+        if self.importing and self._upload_id not in _RUNNING:
+            self.importing = False
+        if self.importing:
+            return
+        self._clear()
+        principal = self._require(*ADMIN)
+        if principal is not None:
+            with session_scope() as session:
+                self.batch_language = org_locale(
+                    session, organization_id=principal.organization_id).language
+
+    def _clear(self) -> None:
         self.report = []
+        self.ok = self.map_open = False
+        self.problem = self.sent = self.file_name = ""
+        self.problems_count = self.rows_count = self.done = self.total = 0
+        self.map_columns, self.mapping, self.map_preview = [], [], []
+
+    @rx.event
+    def set_default_role(self, value: str) -> None:
+        """The role of rows without a role column; any change needs a new check."""
+        if value in team.INVITABLE_ROLES:
+            self.default_role = value
+            self.ok = False
+
+    @rx.event
+    def set_batch_language(self, value: str) -> None:
+        """The language of the invitees' emails when the file has no language column."""
+        if value in LANGUAGES:
+            self.batch_language = value
+            self.ok = False
+
+    @rx.event
+    def set_mapping(self, index: str, value: str) -> None:
+        """Choose the field a file column fills (``ignore`` leaves it out)."""
+        try:
+            i = int(index)
+        except (TypeError, ValueError):
+            return
+        value = "" if value == "ignore" else value
+        if not 0 <= i < len(self.mapping) or (value and value not in FIELD_KEYS):
+            return
+        mapping = ["" if value and m == value else m for m in self.mapping]
+        mapping[i] = value
+        self.mapping = mapping
         self.ok = False
-        self.problem = self.sent = self.csv_text = ""
-        self.problems_count = 0
+
+    @rx.event
+    def cancel_mapping(self) -> None:
+        """Drop the file and start again."""
+        upload_store.discard(self._upload_id)
+        self._upload_id = ""
+        self._clear()
+
+    @rx.event
+    async def receive_csv(self, files: list[rx.UploadFile]):  # noqa: ANN201
+        """Keep the uploaded file and check it at once (nothing is sent)."""
+        # The upload request's own cookie decides, not this tab's socket (finding 13.1).
+        if self._require(*ADMIN, upload=True) is None:
+            return rx.toast.error(self._tr("error.not_allowed"))
+        if self.importing:
+            return None
+        self._clear()
+        if not isinstance(files, list) or not files or not hasattr(files[0], "read"):
+            self.problem = "import.no_file"
+            return None
+        data = await files[0].read(MAX_CSV_BYTES + 1)
+        if not isinstance(data, bytes) or not data.strip():
+            self.problem = "team.csv.empty"
+            return None
+        if len(data) > MAX_CSV_BYTES:
+            self.problem = "team.csv.too_many"
+            return None
+        self._keep(data, (getattr(files[0], "name", "") or "")[:120])
+        return self._check()
+
+    def _keep(self, data: bytes, name: str) -> None:
+        upload_store.discard(self._upload_id)
+        self._upload_id = upload_store.save(data)
+        self.file_name = name or "CSV"
 
     @rx.event
     def set_csv_text(self, value: str) -> None:
-        """Keep the pasted CSV; any change needs a new check before sending.
+        """Keep a pasted CSV instead of a file; any change needs a new check before sending.
 
-        Text over the limit is refused with a message, not cut: a cut file would
-        silently lose rows.
+        Text over the limit is refused with a message, not cut: a cut file would silently
+        lose rows (one socket message stays under 1 MB).
         """
-        self.ok = False
-        self.report = []
-        if isinstance(value, str) and len(value) > team.MAX_CSV_CHARS:
-            self.csv_text = ""
+        if self.importing:
+            return
+        self._clear()
+        if not isinstance(value, str) or not value.strip():
+            upload_store.discard(self._upload_id)
+            self._upload_id = ""
+            return
+        if len(value) > team.MAX_CSV_CHARS:
             self.problem = "team.csv.too_large"
             return
-        self.csv_text = _str(value, team.MAX_CSV_CHARS)
-        self.problem = ""
+        self._keep(value.encode("utf-8"), "")
 
-    def _run(self, *, send: bool):  # noqa: ANN202
-        principal = self._require(*ADMIN)
+    def _options(self) -> dict:
+        return {"mapping": list(self.mapping) if self.map_open else None,
+                "default_role": self.default_role, "default_language": self.batch_language}
+
+    def _check(self):  # noqa: ANN202
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
-        text = self.csv_text
+        data = upload_store.load(self._upload_id)
+        if not data:
+            self._clear()
+            return None
         with session_scope() as session:
-            fn = team.invite_csv if send else team.check_csv
-            report = fn(session, principal=principal, text=text, now=clock.now())
-        self.problem = report.file_problem
-        self.ok = report.ok
-        self.problems_count = sum(1 for r in report.rows if r.problems)
-        self.report = [
-            {
-                "line": r.line, "email": r.email, "role": r.role,
-                "problems": ", ".join(self._tr(p) for p in r.problems),
-                "ok": not r.problems,
-            }
-            for r in report.rows
-        ]
-        self.sent = self._tr("team.csv.sent", n=len(report.rows)) if report.sent else ""
+            report = team.check_csv(session, principal=principal, text=data, now=clock.now(),
+                                    **self._options())
+        self._show(report)
         return None
 
     @rx.event
     def check(self):  # noqa: ANN201
-        """Check the file; nothing is written."""
-        return self._run(send=False)
+        """Check the kept file again (after a change of role, language or mapping)."""
+        return self._check()
+
+    def _show(self, report) -> None:  # noqa: ANN001
+        self.problem = report.file_problem
+        # A problem with numbers in it (the seats message) is translated here.
+        self.problem_text = (self._tr(report.file_problem, **report.problem_params)
+                             if report.problem_params else "")
+        self.map_columns, self.mapping = report.columns, report.mapping
+        self.map_preview = report.preview
+        if report.needs_mapping:
+            self.map_open = True
+        self.ok = report.ok
+        self.rows_count = len(report.rows)
+        self.problems_count = sum(1 for r in report.rows if r.problems)
+        shown = sorted(report.rows, key=lambda r: (not r.problems, r.line))[:MAX_SHOWN]
+        self.report = [
+            {"line": r.line, "email": r.email, "role": self._tr(f"team.role.{r.role}")
+             if r.role in team.INVITABLE_ROLES else r.role,
+             "language": r.language.upper(),
+             "problems": ", ".join(self._tr(p) for p in r.problems), "ok": not r.problems}
+            for r in shown
+        ]
 
     @rx.event
     def send_all(self):  # noqa: ANN201
-        """Check the file again and, if every row is fine, invite them all."""
-        return self._run(send=True)
+        """Check the file again and, if every row is fine, invite them all in the background."""
+        if self._require(*ADMIN) is None or not self._upload_id or self.importing:
+            return None
+        return CsvImportState.run_send
 
+    @rx.event(background=True)
+    async def run_send(self):  # noqa: ANN201
+        """Invite every row or none, showing progress (R-UI-2)."""
+        async with self:
+            principal = self._require(*ADMIN)
+            upload_id, options = self._upload_id, self._options()
+            if principal is None or not upload_id or self.importing:
+                return
+            self.importing = True
+            self.done = self.total = 0
+            _RUNNING.add(upload_id)
+        counter = {"done": 0, "total": 0}
+        lock = threading.Lock()
 
+        def progress(done: int, total: int) -> None:
+            with lock:
+                counter["done"], counter["total"] = done, total
+
+        def work():  # noqa: ANN202
+            data = upload_store.load(upload_id)
+            with session_scope() as session:
+                return team.invite_csv(session, principal=principal, text=data,
+                                       now=clock.now(), progress=progress, **options)
+
+        report = None
+        try:
+            task = asyncio.create_task(asyncio.to_thread(work))
+            while not task.done():
+                await asyncio.sleep(0.25)
+                async with self:
+                    with lock:
+                        self.done, self.total = counter["done"], counter["total"]
+            report = task.result()
+        except Exception:
+            logger.exception("team csv import failed")
+        finally:
+            _RUNNING.discard(upload_id)
+            async with self:
+                self.importing = False
+                if report is None:
+                    self.problem = "error.unexpected"
+                else:
+                    self._show(report)
+                    if report.sent:
+                        self.sent = self._tr("team.csv.sent", n=len(report.rows))
+                        upload_store.discard(upload_id)
+                        self._upload_id = ""

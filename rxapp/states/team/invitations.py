@@ -8,9 +8,12 @@ import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
+from rxapp.models import LANGUAGES, Module
 from rxapp.services import team
 from rxapp.services.accounts.auth import Principal
+from rxapp.services.accounts.org_locale import org_locale
 from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.common.person_fields import zone_ok
 from rxapp.states.base import ADMIN
 from rxapp.states.team.base import (
     ANY,
@@ -27,6 +30,10 @@ from rxapp.states.team.base import (
 
 logger = logging.getLogger(__name__)
 
+# After a send, the list is read again every few seconds until the scheduler is done.
+FOLLOW_SECONDS = 2.0
+FOLLOW_ROUNDS = 15
+
 
 class InvitationsState(TeamBaseState):
     """The invitations list, resend and revoke, and the "+" stepper (R-TEAM-1..3)."""
@@ -40,12 +47,18 @@ class InvitationsState(TeamBaseState):
     # The stepper: 0 closed, then 1 role, 2 attributes, 3 addresses.
     step: int = 0
     role: str = "agent"
+    invitee_language: str = "en"
+    invitee_zone: str = ""
+    org_zone: str = ""
+    zone_error: str = ""
     options: dict[str, list[str]] = EMPTY_OPTIONS
     chosen: dict[str, list[str]] = EMPTY_OPTIONS
     class_of_service: str = ""
     draft: str = ""
     draft_key: int = 0
     draft_error: str = ""
+    # The plan's seats would be exceeded: said before anything is sent (R-PLUS-10).
+    seats_error: str = ""
     chips: list[str] = []
     reported: list[dict[str, str]] = []
     # Bulk sending (R-UI-2).
@@ -98,14 +111,14 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def next_page(self) -> None:
         """Show the next page of invitations."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is not None and self.has_next:
             self._reload(principal, self.page + 1)
 
     @rx.event
     def previous_page(self) -> None:
         """Show the previous page of invitations."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is not None and self.page > 0:
             self._reload(principal, self.page - 1)
 
@@ -114,7 +127,7 @@ class InvitationsState(TeamBaseState):
         """Read the invitations; close any dialog."""
         self.step = 0
         self.revoke_id = 0
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             self.rows = []
             return
@@ -125,7 +138,7 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def resend(self, invitation_id: int):  # noqa: ANN201
         """Send the same link again; its expiry stays (R-PLUS-3)."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         try:
@@ -137,7 +150,10 @@ class InvitationsState(TeamBaseState):
         except DomainError as err:
             return rx.toast.error(self._tr(err.code))
         self._reload(principal)
-        return rx.toast.success(self._tr("team.inv.resent", date=_when(expires)))
+        with session_scope() as session:
+            zone = org_locale(session, organization_id=principal.organization_id).timezone
+        return rx.toast.success(self._tr("team.inv.resent",
+                                         date=_when(expires, self.language, zone)))
 
     @rx.event
     def ask_revoke(self, invitation_id: int) -> None:
@@ -156,7 +172,7 @@ class InvitationsState(TeamBaseState):
     def confirm_revoke(self):  # noqa: ANN201
         """Revoke the invitation named in the dialog."""
         invitation_id, self.revoke_id = self.revoke_id, 0
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         try:
@@ -179,7 +195,7 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def renew(self, invitation_id: int):  # noqa: ANN201
         """Send a fresh link to an invitee whose link expired (R-PLUS-2)."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         try:
@@ -200,16 +216,20 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def open_stepper(self) -> None:
         """Start a new invite at the role step."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return
         with session_scope() as session:
             self.options = team.list_options(session, principal=principal)
         self.step = 1
         self.role = "agent"
+        with session_scope() as session:
+            found = org_locale(session, organization_id=principal.organization_id)
+        self.invitee_language, self.org_zone = found.language, found.timezone
+        self.invitee_zone = self.zone_error = ""
         self.chosen = _empty_attributes()
         self.class_of_service = ""
-        self.draft = self.draft_error = self.result = self.seconds = ""
+        self.draft = self.draft_error = self.result = self.seconds = self.seats_error = ""
         self.draft_key += 1
         self.chips = []
         self.reported = []
@@ -228,6 +248,21 @@ class InvitationsState(TeamBaseState):
             self.close_stepper()
 
     @rx.event
+    def choose_invitee_language(self, value: str) -> None:
+        """The language of this batch's emails (default: the organization's)."""
+        if isinstance(value, str) and value in LANGUAGES:
+            self.invitee_language = value
+
+    @rx.event
+    def set_invitee_zone(self, value: str) -> None:
+        """The batch's time zone (empty: the organization's); checked at once."""
+        if not isinstance(value, str):
+            return
+        self.invitee_zone = value.strip()[:64]
+        ok = not self.invitee_zone or zone_ok(self.invitee_zone)
+        self.zone_error = "" if ok else self._tr("participant.time_zone_unknown")
+
+    @rx.event
     def choose_role(self, value: str) -> None:
         """Pick the role of the new members."""
         if isinstance(value, str) and value in team.INVITABLE_ROLES:
@@ -235,7 +270,9 @@ class InvitationsState(TeamBaseState):
 
     @rx.event
     def go_to(self, step: int) -> None:
-        """Move between the steps (1..3)."""
+        """Move between the steps (1..3); not past the first with an unknown zone."""
+        if self.zone_error:
+            return
         if isinstance(step, int) and 1 <= step <= 3 and self.step and not self.sending:
             self.step = step
 
@@ -257,7 +294,7 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def add_addresses(self, form: dict) -> None:
         """Turn typed or pasted text into chips; invalid ones stay in the field, flagged."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return
         text = _str((form or {}).get("addresses") if isinstance(form, dict) else "", 400_000)
@@ -296,13 +333,21 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def send(self):  # noqa: ANN201
         """Check the request, then invite in the background with progress (R-UI-2)."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         if self.sending:
             return None
         if not self.chips:
             self.draft_error = self._tr("team.error.no_addresses")
+            return None
+        self.seats_error = ""
+        try:
+            with session_scope() as session:
+                team.check_seats(session, organization_id=principal.organization_id,
+                                 adding=len(self.chips), now=clock.now())
+        except team.SeatsExceeded as err:
+            self.seats_error = self._tr(err.code, **err.params())
             return None
         self.sending = True
         self.progress = 0
@@ -311,23 +356,27 @@ class InvitationsState(TeamBaseState):
         return InvitationsState.run_send
 
     def _invite_chunk(self, principal: Principal, emails: list[str], role: str,
-                      attributes: dict) -> int:
+                      attributes: dict, language: str | None = None,
+                      time_zone: str | None = None) -> int:
         with session_scope() as session:
             results = team.invite_many(session, principal=principal, emails=emails, role=role,
-                                       attributes=attributes, now=clock.now())
+                                       attributes=attributes, now=clock.now(),
+                                       language=language, time_zone=time_zone)
         return sum(r.outcome == team.Outcome.INVITED for r in results)
 
     @rx.event(background=True)
     async def run_send(self):  # noqa: ANN201
         """Create the invitations chunk by chunk; the database work runs outside the lock."""
         async with self:
-            principal = self._require(*ADMIN)
+            principal = self._require_module(Module.TEAM.value, *ADMIN)
             if principal is None or not self.sending:
                 self.sending = False
                 return
             emails = list(self.chips)
             language = self.language
             role = self.role
+            invitee_language = self.invitee_language
+            invitee_zone = self.invitee_zone or None
             attributes = {**self.chosen, "class_of_service": self.class_of_service}
         started = time.perf_counter()
         invited = 0
@@ -336,9 +385,13 @@ class InvitationsState(TeamBaseState):
             chunk = emails[start:start + BULK_CHUNK]
             try:
                 invited += await asyncio.to_thread(self._invite_chunk, principal, chunk, role,
-                                                   attributes)
+                                                   attributes, invitee_language,
+                                                   invitee_zone)
+            except team.SeatsExceeded as err:
+                error = self._tr(err.code, **err.params())
+                break
             except (NotAllowed, DomainError) as err:
-                error = err.code
+                error = self._tr(err.code)
                 break
             async with self:
                 self.progress = min(start + len(chunk), len(emails))
@@ -351,7 +404,7 @@ class InvitationsState(TeamBaseState):
             self.sending = False
             self._show_page(total, rows, 0)
             if error:
-                self.result = self._tr(error)
+                self.seats_error = error
                 return
             self.result = self._tr("team.step.done", n=invited)
             self.seconds = self._tr("team.step.took", seconds=f"{elapsed:.1f}")
@@ -359,5 +412,28 @@ class InvitationsState(TeamBaseState):
             self.reported = []
             self.step = 0
         yield rx.toast.success(self._tr("team.step.done", n=invited))
+        yield InvitationsState.follow_sends
+
+    @rx.event(background=True)
+    async def follow_sends(self):  # noqa: ANN201
+        """Refresh the list while the scheduler sends in the background (R-MSG-5).
+
+        Without it, "sent" stays empty until a reload; this re-reads the shown page a
+        few times, outside the state lock, and stops once every row has been sent.
+        """
+        for _ in range(FOLLOW_ROUNDS):
+            await asyncio.sleep(FOLLOW_SECONDS)
+            async with self:
+                principal = self._require_module(Module.TEAM.value, *ADMIN)
+                if principal is None or self.sending:
+                    return
+                language, page = self.language, self.page
+            total, rows = await asyncio.to_thread(invitation_rows, principal, language, page)
+            async with self:
+                if self.sending or self.page != page:
+                    return
+                self._show_page(total, rows, page)
+            if all(r["sent"] or r["state"] != "pending" for r in rows):
+                return
 
 
