@@ -3,11 +3,12 @@
 import reflex as rx
 
 from rxapp import routes
+from rxapp.components.csv_mapping import mapping_step
 from rxapp.components.shell import app_shell, tr
 from rxapp.pages.meetings.common import event_tabs, fill, labelled
 from rxapp.pages.registry import page
 from rxapp.states.base import LANGUAGES, AppState
-from rxapp.states.meetings.attendees import AttendeesState
+from rxapp.states.meetings.attendees import FIELD_KEYS, AttendeesState
 
 _SELECT = {"padding": "6px", "border_radius": "6px"}
 
@@ -54,9 +55,17 @@ def _import_card() -> rx.Component:
                 rx.callout(fill("meetings.imported", n=s.import_total), color_scheme="green",
                            margin_top="8px")),
         rx.cond((s.import_result != "") & (s.import_result != "import.ok"),
-                rx.callout(tr(s.import_result), color_scheme="red", margin_top="8px")),
+                rx.callout(tr(s.import_result), role="alert",
+                           color_scheme=rx.cond(s.import_result == "import.needs_mapping",
+                                                "amber", "red"), margin_top="8px")),
+        rx.cond(s.map_open, rx.box(
+            rx.text(tr("meetings.mapping_help"), size="2", margin_bottom="6px"),
+            mapping_step(rows=s.map_rows, fields=list(FIELD_KEYS), on_change=s.set_mapping,
+                         on_apply=s.apply_mapping, on_cancel=s.cancel_mapping,
+                         missing=s.map_missing, busy=s.importing),
+            width="100%", margin_top="8px")),
         rx.foreach(s.import_errors, lambda e: rx.text(
-            tr("import.line"), " ", e["line"], ": ", tr(e["code"]), size="2",
+            tr("import.line"), " ", e["line"], ": ", e["message"], size="2",
             color_scheme="red")),
         width="100%",
     )
