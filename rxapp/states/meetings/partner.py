@@ -10,12 +10,12 @@ import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
-from rxapp.models.meetings import Event, Partner, Proposer
+from rxapp.models.meetings import Event, Proposer
 from rxapp.services.common.errors import DomainError, NotAllowed
 from rxapp.services.common.status_log import get_status_log
-from rxapp.services.meetings import attendees, quotas, requests, spaces, views
-from rxapp.services.meetings.access import PartnerScope
-from rxapp.states.meetings.base import MeetingsState, form_arg, int_arg, text_arg
+from rxapp.services.meetings import attendees, requests, spaces, views
+from rxapp.states.meetings.base import form_arg, int_arg, text_arg
+from rxapp.states.meetings.partner_base import PartnerBase
 
 ANY = "any"
 PAGE = 25
@@ -23,52 +23,6 @@ PAGE = 25
 
 def _when(info: views.MeetingInfo) -> str:
     return f"{info.starts_at:%Y-%m-%d %H:%M}–{info.ends_at:%H:%M}"
-
-
-class PartnerBase(MeetingsState):
-    """The quota counter and spaces every partner page shows."""
-
-    partner_name: str = ""
-    quota_level: str = ""
-    quota_left: str = ""
-    quota_used: int = 0
-    quota_pending: int = 0
-    space_options: list[dict[str, str]] = []
-    can_manage_spaces: bool = False
-    no_partner: bool = False
-
-    def _header(self, session, scope: PartnerScope) -> tuple[Partner, Event]:  # noqa: ANN001
-        partner = session.get(Partner, scope.partner_id)
-        event = session.get(Event, scope.event_id)
-        book = quotas.ledger(session, partner=partner, event=event)
-        self.partner_name, self.event_name = partner.name, event.name
-        self.quota_level = book.level
-        self.quota_left = "∞" if book.left is None else str(book.left)
-        self.quota_used, self.quota_pending = book.used, book.pending
-        own = spaces.list_spaces(session, organization_id=scope.organization_id,
-                                 event_id=scope.event_id, partner_id=scope.partner_id)
-        self.space_options = [{"id": str(s.id), "name": s.name} for s in own]
-        self.can_manage_spaces = event.partners_manage_spaces or not own
-        return partner, event
-
-    @rx.event
-    def create_first_space(self, form: dict):  # noqa: ANN201
-        """Create a space from the partner side (its first one, or any when allowed)."""
-        found = self._partner()
-        if found is None:
-            return self._refused()
-        principal, scope = found
-        form = form_arg(form)
-        contact = int_arg(form.get("contact")) if form.get("contact") else None
-        try:
-            with session_scope() as session:
-                spaces.create_space_as_partner(
-                    session, scope, name=text_arg(form.get("name")),
-                    contact_user_id=contact if contact is not None else principal.user_id,
-                    theme=text_arg(form.get("theme")), now=clock.now())
-        except DomainError as err:
-            return self._error(err)
-        return type(self).load
 
 
 class PartnerListState(PartnerBase):
