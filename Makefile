@@ -20,7 +20,7 @@ ifndef NPM_CONFIG_REGISTRY
 export NPM_CONFIG_REGISTRY := $(or $(shell npm config get registry 2>/dev/null),https://registry.npmjs.org/)
 endif
 
-.PHONY: setup run test test-fast worker lint bench-send bench-participants bench-import bench-meetings chromium clean
+.PHONY: setup run test test-fast worker lint bench-send bench-participants bench-import bench-meetings bench-reviews chromium spamassassin clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ setup: $(VENV)/.installed $(TOOLS)/bun
 chromium:
 	@bash scripts/ensure_chromium.sh
 
+spamassassin:
+	@bash scripts/ensure_spamassassin.sh
+
 # Migrate, seed the demo on an empty database, print the logins, serve in development mode.
 run: setup
 	$(PY) -m rxapp.seed
@@ -48,7 +51,7 @@ run: setup
 worker: setup
 	$(PY) -m rxapp.scheduler
 
-test: setup chromium
+test: setup chromium spamassassin
 	$(PY) -m pytest tests/unit tests/integration -q -p no:cacheprovider
 	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
 
@@ -67,6 +70,9 @@ bench-participants: setup
 
 bench-import: setup
 	$(PY) -m benchmarks.bench_import
+
+bench-reviews: setup
+	$(PY) -m benchmarks.bench_reviews
 
 bench-meetings: setup
 	$(PY) -m benchmarks.bench_meetings

@@ -14,6 +14,9 @@ PARTICIPANT = "/participants/[pid]"
 PARTICIPANT_NEW = "/participants/[pid]/new"
 TAKE = "/i/[token]"
 REVIEWS = "/reviews"
+REVIEWS_SETTINGS = "/reviews/settings"
+REVIEWS_PURCHASES = "/reviews/purchases"
+REVIEW = "/r/[token]"
 EVENTS = "/events"
 EVENT = "/events/[eid]"
 EVENT_SLOTS = "/events/[eid]/slots"
@@ -33,6 +36,9 @@ TEAM_IMPORT = "/team/import"
 JOIN = "/join/[token]"
 SETTINGS = "/settings"
 MAILBOX = "/mailbox"
+PROFILE = "/profile"
+PLATFORM = "/platform"
+PLATFORM_ORG = "/platform/org/[oid]"
 # Reflex's name for the page shown at any unknown path.
 NOT_FOUND = "404"
 
@@ -44,12 +50,23 @@ FAVICON_SVG = "/favicon.svg"
 API_SESSION_CLAIM = "/api/session/claim"
 API_SESSION_END = "/api/session/end"
 API_HEALTH = "/api/health"
+API_PURCHASES = "/api/v1/purchases"
+API_PURCHASE = "/api/v1/purchases/{order_reference}"
+API_OPENAPI = "/api/v1/openapi.json"
+API_REVIEWS_EXPORT = "/api/reviews/export.csv"
+UNSUBSCRIBE = "/api/unsubscribe/{token}"
+# Endpoints called from outside our pages that never read the session cookie, so the
+# Origin check (a defence for cookie-carrying requests) does not apply: shops posting
+# purchases with an API key, and mail clients' RFC 8058 one-click unsubscribe POST.
+CROSS_ORIGIN_PREFIXES = ("/api/v1/", "/api/unsubscribe/")
+
 API_AGENDA_ICS = "/api/agenda/{token}/meetings/{meeting_id:int}.ics"
 API_AGENDA_FEED = "/api/agenda/{token}/feed.ics"
 API_EXPORT_RESULTS_CSV = "/api/export/results.csv"
 API_EXPORT_RESULTS_XLSX = "/api/export/results.xlsx"
 API_INTERACTION_QR = "/api/interactions/{interaction_id:int}/qr.svg"
 API_INTERACTION_REPORT = "/api/interactions/{interaction_id:int}/report.pdf"
+API_MAILBOX_ATTACHMENT = "/api/mailbox/{message_id:int}/attachments/{index:int}"
 API_SESSION_BROWSER = "/api/session/browser"
 
 # Reflex's own endpoints (constants.Endpoint), guarded by the middleware in rxapp/api.
@@ -87,6 +104,23 @@ def team_invitations_url() -> str:
     return get_settings().base_url.rstrip("/") + TEAM_INVITATIONS
 
 
+def platform_org_path(organization_id):  # noqa: ANN001, ANN201 - int, str or rx.Var
+    """Path of one organization's page in the operator console."""
+    if isinstance(organization_id, int):
+        organization_id = str(organization_id)
+    return "/platform/org/" + organization_id
+
+
+def platform_org_url(organization_id: int) -> str:
+    """Absolute link to one organization in the operator console, for emails."""
+    return get_settings().base_url.rstrip("/") + platform_org_path(organization_id)
+
+
+def mailbox_attachment_path(message_id, index):  # noqa: ANN001, ANN201 - str or rx.Var
+    """Path of one attachment of a kept email (the mailbox page)."""
+    return "/api/mailbox/" + message_id + "/attachments/" + index
+
+
 def claim_url(api_origin: str, *, ticket: str, next_url: str) -> str:
     """Backend URL that swaps a login ticket for the HttpOnly session cookie."""
     query = urlencode({"ticket": ticket, "next": next_url})
@@ -102,6 +136,25 @@ def end_session_url(api_origin: str, *, next_url: str) -> str:
     """Backend URL that clears the session cookie and returns to ``next_url``."""
     return f"{api_origin.rstrip('/')}{API_SESSION_END}?{urlencode({'next': next_url})}"
 
+
+def review_path(token: str) -> str:
+    """Path of the customer's review page for an invitation token."""
+    return f"/r/{token}"
+
+
+def review_url(token: str) -> str:
+    """Absolute link to the review page, for emails."""
+    return get_settings().base_url.rstrip("/") + review_path(token)
+
+
+def unsubscribe_path(token: str) -> str:
+    """Path of the unsubscribe endpoint (GET shows a confirm page, POST unsubscribes)."""
+    return UNSUBSCRIBE.replace("{token}", token)
+
+
+def unsubscribe_url(token: str) -> str:
+    """Absolute unsubscribe link for emails and the List-Unsubscribe header (RFC 8058)."""
+    return get_settings().base_url.rstrip("/") + unsubscribe_path(token)
 
 def event_path(event_id: int, section: str = "") -> str:
     """Path of an event's organizer page.

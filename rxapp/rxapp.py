@@ -10,6 +10,8 @@ import rxapp.pages.accounts  # noqa: F401  (sign-in, home, settings, mailbox)
 import rxapp.pages.common  # noqa: F401  (the 404 page)
 import rxapp.pages.interactions  # noqa: F401  (participants, invite, the questionnaire)
 import rxapp.pages.meetings  # noqa: F401  (events, partner space, agenda)
+import rxapp.pages.platform  # noqa: F401  (the operator console: plans, usage, requests)
+import rxapp.pages.reviews  # noqa: F401  (reviews, purchases, timing settings, /r/<token>)
 import rxapp.pages.team  # noqa: F401  (team invitations and members)
 from rxapp import routes
 from rxapp.api import build_api

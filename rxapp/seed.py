@@ -15,6 +15,7 @@ from rxapp.db import session_scope
 from rxapp.services.accounts.demo import DEMO_LOGINS, demo_organization_id, seed_demo
 from rxapp.services.interactions.demo import seed_interactions_demo
 from rxapp.services.meetings.demo import seed_meetings_demo
+from rxapp.services.reviews.demo import demo_api_key, demo_api_key_active, seed_reviews_demo
 from rxapp.services.team.demo import seed_team_demo
 from rxapp.settings import get_settings
 
@@ -34,6 +35,7 @@ def seed(session: Session, *, now: datetime) -> bool:
     if organization_id is not None:
         seed_interactions_demo(session, organization_id=organization_id, now=now)
         seed_team_demo(session, organization_id=organization_id, now=now)
+        seed_reviews_demo(session, organization_id=organization_id, now=now)
         seed_meetings_demo(session, organization_id=organization_id, now=now)
     session.flush()
     return created
@@ -47,9 +49,13 @@ def main() -> int:
     started = time.monotonic()
     with session_scope() as session:
         created = seed(session, now=clock.now())
+        key_active = demo_api_key_active(session)
     note = f" (demo created in {time.monotonic() - started:.1f} s)" if created else ""
     lines = ["", f"Beckon demo logins{note}:"]
     lines += [f"  {d.role:<10} {d.email:<30} {d.password}" for d in DEMO_LOGINS]
+    if key_active:
+        # Derived from the server secret, so it can be printed on every start.
+        lines.append(f"  {'API key':<10} {demo_api_key()}  (POST /api/v1/purchases)")
     sys.stdout.write("\n".join(lines) + "\n\n")
     return 0
 

@@ -25,6 +25,8 @@ def make_org(session: Session, **overrides: object) -> Organization:
         "slug": f"org-{n}",
         "modules": [m.value for m in Module],
         "interactions_bought": 50,
+        # Seats are tested on their own (test_plans); other tests invite freely.
+        "team_seats": 100_000,
         "created_at": clock.now(),
     }
     values.update(overrides)
@@ -61,7 +63,8 @@ def make_user(
 
 def make_organization(session: Session, **overrides: Any) -> Organization:
     n = next(_seq)
-    values: dict[str, Any] = {"name": f"Org {n}", "slug": f"org-{n}", "modules": []}
+    values: dict[str, Any] = {"name": f"Org {n}", "slug": f"org-{n}", "modules": [],
+                              "team_seats": 100_000}
     values.update(overrides)
     org = Organization(**values)
     session.add(org)

@@ -10,11 +10,25 @@ from starlette.applications import Starlette
 
 from rxapp.api.exports import export_routes
 from rxapp.api.health import health_routes
+from rxapp.api.mailbox import mailbox_routes
 from rxapp.api.meetings import meetings_routes
+from rxapp.api.purchases import purchase_routes
+from rxapp.api.reviews import review_routes
 from rxapp.api.session import session_routes
+from rxapp.api.unsubscribe import unsubscribe_routes
 
 
 def build_api() -> Starlette:
     """The Starlette app mounted as Reflex's ``api_transformer``."""
-    return Starlette(routes=[*session_routes(), *health_routes(), *export_routes(),
-                             *meetings_routes()])
+    return Starlette(
+        routes=[
+            *session_routes(),
+            *health_routes(),
+            *export_routes(),
+            *mailbox_routes(),
+            *meetings_routes(),
+            *purchase_routes(),
+            *review_routes(),
+            *unsubscribe_routes(),
+        ]
+    )

@@ -89,6 +89,7 @@ class OriginCheckMiddleware:
         kind = scope["type"]
         needs_check = kind == "websocket" or (
             kind == "http"
+            and not scope.get("path", "").startswith(routes.CROSS_ORIGIN_PREFIXES)
             and (
                 scope.get("method", "GET") not in _SAFE_METHODS
                 # The socket's long-polling transport is HTTP GET; it carries state too.

@@ -24,6 +24,29 @@ def lang_switcher() -> rx.Component:
     )
 
 
+def module_selector() -> rx.Component:
+    """Switch between the organization's modules; shown only when it has several (R-ACC-5)."""
+    return rx.cond(
+        AppState.module_nav.length() > 1,
+        rx.select.root(
+            rx.select.trigger(placeholder=tr("nav.module_select"),
+                              aria_label=tr("nav.module_select"), id="module-select"),
+            rx.select.content(rx.foreach(
+                AppState.module_nav,
+                lambda m: rx.select.item(tr(m["key"]), value=m["module"]),
+            )),
+            value=AppState.current_module,
+            on_change=AppState.choose_module,
+            size="2",
+        ),
+    )
+
+
+def _wide_only(component: rx.Component) -> rx.Component:
+    # Phones get the modules from the menu button; the bar has no room for a selector.
+    return rx.box(component, display=["none", "none", "block"])
+
+
 def _brand() -> rx.Component:
     return rx.link(
         rx.hstack(
@@ -77,8 +100,9 @@ def top_bar() -> rx.Component:
     return rx.box(
         rx.hstack(
             _brand(),
+            _wide_only(module_selector()),
             rx.el.nav(
-                rx.hstack(rx.foreach(AppState.nav, _nav_link), spacing="5", align="center"),
+                rx.hstack(rx.foreach(AppState.bar_nav, _nav_link), spacing="5", align="center"),
                 display=["none", "none", "block"],
                 aria_label=tr("nav.module"),
             ),

@@ -27,6 +27,10 @@ from rxapp.services.common.attachments import Attachment
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 FALLBACK_LANGUAGE = "en"
 PARTS = ("subject.txt", "body.txt", "body.html")
+# Headers a kind's context may not override.
+_RESERVED_HEADERS = frozenset(
+    {"from", "to", "subject", "date", "message-id", "content-type", "mime-version"}
+)
 
 
 class _PreEncodedPolicy(Compat32):
@@ -160,6 +164,23 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+PREHEADER_LENGTH = 110
+
+
+def preheader_of(text: str) -> str:
+    """The inbox preview line: the first paragraph after the greeting, shortened.
+
+    The greeting ("Hello Anna,") says nothing the subject has not; the paragraph after
+    it is what the email is about.
+    """
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.strip()]
+    body = [p for p in paragraphs if not p.endswith(",")] or paragraphs or [""]
+    line = body[0]
+    if len(line) > PREHEADER_LENGTH:
+        line = line[:PREHEADER_LENGTH].rsplit(" ", 1)[0] + "…"
+    return line
+
+
 def render_parts(*, kind: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """Render subject, text and HTML of a kind in a language (English if missing).
 
@@ -178,6 +199,7 @@ def render_parts(*, kind: str, language: str, context: dict[str, Any]) -> tuple[
     subject = _one_line(env.get_template(f"{kind}/{lang}/subject.txt").render(values))
     values["subject"] = subject
     text = env.get_template(f"{kind}/{lang}/body.txt").render(values).strip() + "\n"
+    values.setdefault("preheader", preheader_of(text))
     html = env.get_template(f"{kind}/{lang}/body.html").render(values)
     return subject, text, html
 
@@ -191,6 +213,7 @@ def render_message(
     extra_context: dict[str, Any] | None = None,
     attachments: list[Attachment] | None = None,
     headers: dict[str, str] | None = None,
+    reply_to: str = "",
 ) -> EmailMessage:
     """Build the email for an outbox message: multipart/alternative text + HTML.
 
@@ -204,6 +227,8 @@ def render_message(
             so the outbox row never stores them; from the scheduler's kind table.
         attachments: Files computed at send time (e.g. a report PDF).
         headers: Extra ASCII headers of the kind (e.g. ``List-Unsubscribe``).
+        reply_to: The organization's contact address; replies go there, not to the
+            no-reply sender.
 
     Returns:
         The email, with attachments when the context or a kind hook gives some.
@@ -219,6 +244,9 @@ def render_message(
     context.update(extra_context or {})
     attachments = [*_context_attachments(context), *(attachments or [])]
     context.pop("attachments", None)
+    # A kind's send-time context may carry headers too (e.g. List-Unsubscribe, RFC 8058).
+    headers = {**{str(k): str(v) for k, v in (context.pop("headers", None) or {}).items()},
+               **(headers or {})}
     subject, text, html = render_parts(
         kind=message.template or message.kind, language=message.language, context=context
     )
@@ -227,13 +255,16 @@ def render_message(
     email = RenderedEmail(policy=_POLICY)
     email["From"] = _address(organization_name or sender_name, sender_address)
     email["To"] = _address(message.recipient_name, message.recipient)
+    if reply_to:
+        email["Reply-To"] = _address(organization_name or sender_name, reply_to)
     email["Subject"] = _encode_header(subject)
     email["Date"] = format_datetime(now or clock_now())
     # Stable across retries: a receiving server or client can spot a repeat.
     email["Message-ID"] = message.message_id
     email["Auto-Submitted"] = "auto-generated"
     for name, value in (headers or {}).items():
-        email[name] = _encode_header(value)
+        if name.lower() not in _RESERVED_HEADERS:
+            email[_one_line(name)] = _encode_header(value)
     email.set_content(text, cte=_cte(text))
     email.add_alternative(html, subtype="html", cte=_cte(html))
     # A random boundary of our own: the generator's default re-compiles a regex per email.
@@ -246,6 +277,8 @@ def render_message(
             maintype=maintype or "application",
             subtype=subtype or "octet-stream",
             filename=item.filename,
+            # Some clients (and spam filters) only read the Content-Type's name.
+            params={"name": item.filename},
         )
     # Set last: adding attachments moves Content-* headers into the inner part.
     email["Content-Language"] = message.language

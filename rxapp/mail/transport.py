@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from rxapp.clock import now as clock_now
+from rxapp.models.mailbox_files import MailboxAttachment
 from rxapp.models.outbox import MailboxMessage, OutboxMessage
 from rxapp.settings import Settings
 
@@ -329,9 +330,19 @@ class MailboxTransport:
             raw_headers=headers,
             received_at=clock_now(),
         )
+        files = [
+            (part.get_filename() or f"attachment-{n + 1}", part.get_content_type(),
+             part.get_payload(decode=True) or b"")
+            for n, part in enumerate(email.iter_attachments())
+        ]
         try:
             with Session(self._engine) as session:
                 session.add(row)
+                session.flush()
+                for position, (filename, mime, content) in enumerate(files):
+                    session.add(MailboxAttachment(
+                        mailbox_id=row.id, position=position, filename=filename[:255],
+                        mime=mime[:127], size=len(content), content=content))
                 session.commit()
         except IntegrityError:
             # Already delivered by an earlier attempt whose worker died before marking.

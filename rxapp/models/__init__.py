@@ -12,6 +12,8 @@ from rxapp.models.accounts import (
     User,
 )
 from rxapp.models.common import LANGUAGES, Language
+from rxapp.models.contact import ContactPolicy, Unsubscribe, UnsubscribeScope
+from rxapp.models.mailbox_files import MailboxAttachment
 from rxapp.models.meetings import (
     Attendee,
     Availability,
@@ -44,6 +46,15 @@ from rxapp.models.participants import (
     Questionnaire,
     Score,
 )
+from rxapp.models.platform import PlanChange, PlanField, PlanRequest, RequestKind
+from rxapp.models.reviews import (
+    ApiKey,
+    Customer,
+    Purchase,
+    Review,
+    ReviewInvitation,
+    ReviewSettings,
+)
 from rxapp.models.team import (
     AttributeKind,
     AttributeOption,
@@ -53,6 +64,20 @@ from rxapp.models.team import (
 )
 
 __all__ = [
+    "ApiKey",
+    "ContactPolicy",
+    "Customer",
+    "Purchase",
+    "Review",
+    "ReviewInvitation",
+    "ReviewSettings",
+    "Unsubscribe",
+    "UnsubscribeScope",
+    "MailboxAttachment",
+    "PlanChange",
+    "PlanField",
+    "PlanRequest",
+    "RequestKind",
     "Attendee",
     "Availability",
     "Event",

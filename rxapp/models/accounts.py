@@ -18,6 +18,9 @@ class Role(StrEnum):
     AGENT = "agent"  # team member served interactions by attributes
     TEAM_LEADER = "team_leader"  # leads agents
     QUALITY_ASSESSOR = "quality_assessor"  # reviews agents' work
+    # The vendor's staff, above every organization: runs plans from the platform console.
+    # Created only by ``python -m rxapp.operator``, never by sign-up or invitation.
+    OPERATOR = "operator"
 
 
 class Module(StrEnum):
@@ -55,6 +58,14 @@ class Organization(SQLModel, table=True):
     # time-of-day sends outside [start, end) move to the next start. Default 08:00-21:00.
     send_window_start: int = Field(default=480)
     send_window_end: int = Field(default=1260)
+    # Team seats of the plan: active members plus pending invitations (R-PLUS-10).
+    team_seats: int = Field(default=25)
+    # How long a team invitation link works (R-TEAM-1), an organization setting.
+    invitation_days: int = Field(default=7)
+    # Where replies to the organization's emails go (Reply-To); empty: no Reply-To.
+    contact_email: str = Field(default="", max_length=254)
+    # The vendor's own organization that holds operator accounts; never a customer.
+    is_platform: bool = Field(default=False)
     created_at: datetime = created_at_field()
 
 

@@ -50,6 +50,7 @@ class _Job:
     message: OutboxMessage
     organization_name: str
     result: BatchResult = field(default_factory=BatchResult)
+    reply_to: str = ""
 
 
 def claim_due(

@@ -18,16 +18,37 @@ from sqlmodel import Session
 from rxapp.models.outbox import OutboxMessage
 from rxapp.services.accounts import reset_mail
 from rxapp.services.common.attachments import Attachment
+from rxapp.services.common.unsubscribe import check_contact_rules, unsubscribe_context
 from rxapp.services.interactions import base as interactions
 from rxapp.services.interactions import mail as interaction_mail
 from rxapp.services.interactions import reports
 from rxapp.services.meetings import mail as meeting_mail
+from rxapp.services.reviews import mail as review_mail
+from rxapp.services.reviews import rules as reviews
 from rxapp.services.team import base as team
 from rxapp.services.team import mail as team_mail
 
 Check = Callable[[Session, OutboxMessage, datetime], str | None]
 Context = Callable[[Session, OutboxMessage, datetime], dict[str, Any]]
 Attachments = Callable[[Session, OutboxMessage, datetime], list[Attachment]]
+
+
+def _both(first: Check, second: Check) -> Check:
+    """A check that runs ``first``, then ``second`` when ``first`` found nothing."""
+
+    def check(session: Session, message: OutboxMessage, now: datetime) -> str | None:
+        return first(session, message, now) or second(session, message, now)
+
+    return check
+
+
+def _with_unsubscribe(context: "Context", scope: str) -> "Context":
+    """A context that also carries the email's unsubscribe link and headers (R-PLUS-8)."""
+
+    def with_link(session: Session, message: OutboxMessage, now: datetime) -> dict[str, Any]:
+        return {**context(session, message, now), **unsubscribe_context(message, scope)}
+
+    return with_link
 
 
 @dataclass(frozen=True)
@@ -43,18 +64,30 @@ KINDS: dict[str, KindHooks] = {
     reset_mail.KIND: KindHooks(
         check=reset_mail.check_reset_usable, context=reset_mail.reset_link_context
     ),
+    # Every kind that reaches an invitee honours unsubscribes and the contact cap (R-PLUS-8).
     interactions.KIND_INVITATION: KindHooks(
-        check=interaction_mail.check_invitation, context=interaction_mail.link_context
+        check=_both(interaction_mail.check_invitation, check_contact_rules),
+        context=_with_unsubscribe(interaction_mail.link_context, "interactions"),
     ),
     interactions.KIND_REMINDER: KindHooks(
-        check=interaction_mail.check_reminder, context=interaction_mail.link_context
+        check=_both(interaction_mail.check_reminder, check_contact_rules),
+        context=_with_unsubscribe(interaction_mail.link_context, "interactions"),
     ),
     interactions.KIND_REPORT: KindHooks(attachments=reports.report_attachments),
     team.KIND_INVITATION: KindHooks(
-        check=team_mail.check_still_pending, context=team_mail.join_link_context
+        check=_both(team_mail.check_still_pending, check_contact_rules),
+        context=_with_unsubscribe(team_mail.join_link_context, "team"),
     ),
     team.KIND_EXPIRING: KindHooks(
-        check=team_mail.check_still_pending, context=team_mail.join_link_context
+        check=_both(team_mail.check_still_pending, check_contact_rules),
+        context=_with_unsubscribe(team_mail.join_link_context, "team"),
+    ),
+    # Review checks call the contact rules themselves (they also mark the invitation).
+    reviews.KIND_INVITATION: KindHooks(
+        check=review_mail.check_invitation, context=review_mail.invitation_context
+    ),
+    reviews.KIND_REMINDER: KindHooks(
+        check=review_mail.check_reminder, context=review_mail.invitation_context
     ),
     meeting_mail.KIND_ACCEPTED: KindHooks(
         check=meeting_mail.check_meeting_mail,

@@ -143,6 +143,14 @@ class Worker:
                     )
                 ).all()
             }
+            replies = {
+                org_id: contact or ""
+                for org_id, contact in session.execute(
+                    select(Organization.id, Organization.contact_email).where(
+                        Organization.id.in_(org_ids)  # type: ignore[union-attr]
+                    )
+                ).all()
+            }
             conn = session.connection()
             for message in messages:
                 if message.attempts > self.retry_policy.max_attempts:
@@ -171,7 +179,8 @@ class Worker:
                     if _fenced_update(conn, message, values, StatusKind.CANCELLED, reason, now):
                         result.cancelled += 1
                     continue
-                jobs.append(_Job(message, names.get(message.organization_id, "")))
+                jobs.append(_Job(message, names.get(message.organization_id, ""),
+                                 reply_to=replies.get(message.organization_id, "")))
             session.commit()
         return jobs, result
 
@@ -312,6 +321,7 @@ class Worker:
             now=now,
             extra_context=context,
             attachments=attachments,
+            reply_to=job.reply_to,
         )
 
     async def _process(self, job: _Job) -> BatchResult:

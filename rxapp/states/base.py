@@ -24,17 +24,37 @@ logger = logging.getLogger(__name__)
 
 STAFF = (Role.ADMIN.value, Role.ORGANIZER.value)
 ADMIN = (Role.ADMIN.value,)
+OPERATOR = (Role.OPERATOR.value,)
+_CUSTOMER_ROLES = tuple(r.value for r in Role if r not in (Role.PARTNER, Role.OPERATOR))
 
 # Navigation: (catalogue key, route, module needed or None, roles allowed).
 _NAV = (
     ("nav.home", routes.HOME, None, tuple(r.value for r in Role if r != Role.PARTNER)),
+    ("nav.platform", routes.PLATFORM, None, OPERATOR),
     ("nav.participants", routes.PARTICIPANTS, Module.INTERACTIONS.value, STAFF),
     ("nav.reviews", routes.REVIEWS, Module.REVIEWS.value, STAFF),
     ("nav.events", routes.EVENTS, Module.MEETINGS.value, (*STAFF, Role.PARTNER.value)),
     ("nav.team", routes.TEAM, Module.TEAM.value, ADMIN),
     ("nav.settings", routes.SETTINGS, None, ADMIN),
     ("nav.mailbox", routes.MAILBOX, None, ADMIN),
+    ("nav.profile", routes.PROFILE, None, tuple(r.value for r in Role)),
 )
+# The module selector (R-ACC-5): module -> (catalogue key, route, roles that may open it).
+_MODULE_NAV = {
+    Module.INTERACTIONS.value: ("nav.participants", routes.PARTICIPANTS, STAFF),
+    Module.REVIEWS.value: ("nav.reviews", routes.REVIEWS, STAFF),
+    Module.MEETINGS.value: ("nav.events", routes.EVENTS, (*STAFF, Role.PARTNER.value)),
+    Module.TEAM.value: ("nav.team", routes.TEAM, ADMIN),
+}
+
+
+def modules_for(role: str, modules: tuple[str, ...] | list[str]) -> list[dict[str, str]]:
+    """The modules a role can switch between, in the plan's order (the module selector)."""
+    return [
+        {"module": m, "key": key, "route": route}
+        for m, (key, route, roles) in _MODULE_NAV.items()
+        if m in modules and role in roles
+    ]
 
 
 def nav_for(role: str, modules: tuple[str, ...] | list[str]) -> list[dict[str, str]]:
@@ -68,6 +88,10 @@ class AppState(rx.State):
     user_role: str = ""
     org_name: str = ""
     nav: list[dict[str, str]] = []
+    # The modules this user can switch between; the selector shows when there are several.
+    module_nav: list[dict[str, str]] = []
+    # The wide top bar: with a module selector, the modules live in it, not in the links.
+    bar_nav: list[dict[str, str]] = []
 
     @rx.var
     def language(self) -> str:
@@ -153,14 +177,20 @@ class AppState(rx.State):
         self.user_role = principal.role
         self.org_name = principal.organization_name
         self.nav = nav_for(principal.role, principal.modules)
+        self.module_nav = modules_for(principal.role, principal.modules)
+        in_selector = ({m["route"] for m in self.module_nav} if len(self.module_nav) > 1
+                       else set())
+        self.bar_nav = [item for item in self.nav if item["route"] not in in_selector]
         self.lang = principal.language
 
     def _forget(self) -> None:
         self.signed_in = False
         self.user_name = self.user_email = self.user_role = self.org_name = ""
         self.nav = []
+        self.module_nav = []
+        self.bar_nav = []
 
-    def _enter(self, *roles: str):  # noqa: ANN202
+    def _enter(self, *roles: str, module: str | None = None):  # noqa: ANN202
         principal = self._principal()
         if principal is None:
             self._forget()
@@ -168,6 +198,25 @@ class AppState(rx.State):
         self._show(principal)
         if not principal.has_role(*roles):
             return rx.redirect(routes.FORBIDDEN)
+        if module is not None and module not in principal.modules:
+            return rx.redirect(routes.FORBIDDEN)
+        return None
+
+    @rx.var
+    def current_module(self) -> str:
+        """The module whose pages are open, for the module selector."""
+        path = self.router.url.path or ""
+        for item in self.module_nav:
+            if path == item["route"] or path.startswith(item["route"] + "/"):
+                return item["module"]
+        return ""
+
+    @rx.event
+    def choose_module(self, module: str):  # noqa: ANN201
+        """Open a module chosen in the selector (only one the user may open)."""
+        for item in self.module_nav:
+            if item["module"] == module:
+                return rx.redirect(item["route"])
         return None
 
     # --- page entry guards (on_load) --------------------------------------
@@ -186,6 +235,21 @@ class AppState(rx.State):
     def enter_admin(self):  # noqa: ANN201
         """On load of admin-only pages."""
         return self._enter(*ADMIN)
+
+    @rx.event
+    def enter_interactions(self):  # noqa: ANN201
+        """On load of the interactions module's pages: staff, and the plan has the module."""
+        return self._enter(*STAFF, module=Module.INTERACTIONS.value)
+
+    @rx.event
+    def enter_team(self):  # noqa: ANN201
+        """On load of the team module's pages: admins, and the plan has the module."""
+        return self._enter(*ADMIN, module=Module.TEAM.value)
+
+    @rx.event
+    def enter_operator(self):  # noqa: ANN201
+        """On load of the platform console: operators only."""
+        return self._enter(*OPERATOR)
 
     @rx.event
     def enter_events(self):  # noqa: ANN201

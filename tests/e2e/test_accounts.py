@@ -11,12 +11,21 @@ from tests.smtp_server import text_part
 def test_r_acc_4_each_demo_user_signs_in_and_sees_their_navigation(page: Page):
     sign_in_as(page, "admin")
     nav = page.get_by_role("navigation")
-    for label in ("Participants", "Reviews", "Events", "Team", "Settings"):
+    for label in ("Settings", "Mailbox", "My profile"):
         expect(nav.get_by_role("link", name=label)).to_be_visible()
+    # Several modules: they live in the module selector (R-ACC-5).
+    page.locator("#module-select").click()
+    for label in ("Participants", "Reviews", "Events", "Team"):
+        expect(page.get_by_role("option", name=label)).to_be_visible()
+    page.get_by_role("option", name="Team").click()
+    expect(page).to_have_url(re.compile(r"/team/?$"))
     sign_out(page)
 
     sign_in_as(page, "organizer")
-    expect(nav.get_by_role("link", name="Participants")).to_be_visible()
+    page.locator("#module-select").click()
+    expect(page.get_by_role("option", name="Participants")).to_be_visible()
+    expect(page.get_by_role("option", name="Team")).to_have_count(0)
+    page.keyboard.press("Escape")
     expect(nav.get_by_role("link", name="Team")).to_have_count(0)
     # An organizer who types the admin-only address lands on a clear page.
     open_page(page, "/settings")
@@ -115,14 +124,14 @@ def test_r_ui_1_language_switch_on_login_and_remembered_per_user(page: Page):
     sign_in_as(page, "admin")
     page.locator("#lang-switch").click()
     page.get_by_role("option", name="Svenska").click()
-    expect(page.get_by_role("link", name="Deltagare")).to_be_visible()
+    expect(page.get_by_role("link", name="Inställningar")).to_be_visible()
     # Another browser (no local preference) gets Swedish from the user's profile.
     other = page.context.browser.new_context(base_url=page.url.split("/", 3)[0] + "//"
                                              + page.url.split("/", 3)[2])
     p2 = other.new_page()
     sign_in_as(p2, "admin")
-    expect(p2.get_by_role("link", name="Deltagare")).to_be_visible()
+    expect(p2.get_by_role("link", name="Inställningar")).to_be_visible()
     p2.locator("#lang-switch").click()
     p2.get_by_role("option", name="English").click()
-    expect(p2.get_by_role("link", name="Participants")).to_be_visible()
+    expect(p2.get_by_role("link", name="Settings")).to_be_visible()
     other.close()

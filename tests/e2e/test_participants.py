@@ -38,6 +38,9 @@ def test_r_int_organizer_to_participant_phone_and_back(page: Page, browser: Brow
     page.locator("#new-interaction").click()
     expect(page.get_by_role("heading", name="Invite Léa Dubois")).to_be_visible()
     page.locator("#create-interaction").click()
+    # An automatic invite ends on a confirmation with "Back to overview" (the seed's flow).
+    expect(page.locator("#invite-sent")).to_contain_text(LEA)
+    page.get_by_role("link", name="Open the participant").click()
     expect(page.get_by_role("heading", name="Léa Dubois")).to_be_visible()
     # R-INT-4: a second one is refused while this one is open, with the reason.
     expect(page.locator("#new-interaction")).to_be_disabled()

@@ -62,6 +62,9 @@ def test_r_team_1_to_5_invite_register_list_and_revoke(page: Page, phone: Page, 
     expect(page.locator("#invite-result")).to_contain_text("2 invitations are on their way.")
     ours = page.locator(".invitation-row").filter(has_text="@team.example")
     expect(ours).to_have_count(2)
+    # The list follows the scheduler's background send: "Sent" fills in without a reload.
+    for row in (ours.nth(0), ours.nth(1)):
+        expect(row).not_to_contain_text("Not yet", timeout=20000)
     open_page(page, "/team")
     expect(page.locator("#pending-count")).to_have_text(str(pending_before + 2))
     open_page(page, "/team/invitations")
@@ -83,7 +86,11 @@ def test_r_team_1_to_5_invite_register_list_and_revoke(page: Page, phone: Page, 
     phone.locator("#field-password").fill("ann-password-2026")
     phone.locator("#field-confirm").fill("ann-password-2026")
     phone.locator("#join-submit").click()
-    expect(phone.locator("#join-done")).to_be_visible()
+    # Signed in at once: Ann lands on her home with organization, role and attributes.
+    expect(phone).to_have_url(re.compile(r"^https?://[^/]+/?$"))
+    expect(phone.locator("#me-org")).to_have_text("Demo Company")
+    expect(phone.locator("#me-role")).to_have_text("Agent")
+    expect(phone.locator("#about-me")).to_contain_text("Finnish")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     # The link works once.
     open_page(phone, ann_link)

@@ -42,12 +42,13 @@ def test_r_int_1_add_participant_validates_fields(engine, org):
         assert (p.first_name, p.email, p.last_name_lower) == (
             "Åsa",
             "asa.oberg@example.se",
-            "öberg",
+            "oberg",  # the search key: case and accents folded away
         )
         cases = [
             ({"first_name": ""}, "participant.first_name_required", "first_name"),
             ({"last_name": " "}, "participant.last_name_required", "last_name"),
             ({"email": "nope"}, "participant.email_invalid", "email"),
+            ({"email": "  "}, "error.email_required", "email"),  # empty says "required"
             ({"email": "ASA.OBERG@example.se"}, "participant.email_taken", "email"),
             ({"language": "xx"}, "participant.language_unknown", "language"),
         ]

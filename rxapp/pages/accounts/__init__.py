@@ -3,4 +3,5 @@
 import rxapp.pages.accounts.auth  # noqa: F401
 import rxapp.pages.accounts.home  # noqa: F401
 import rxapp.pages.accounts.mailbox  # noqa: F401
+import rxapp.pages.accounts.profile  # noqa: F401
 import rxapp.pages.accounts.settings  # noqa: F401

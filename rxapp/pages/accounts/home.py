@@ -1,10 +1,11 @@
-"""The start page, the "coming soon" page and the "no access" page."""
+"""The start page and the "no access" page."""
 
 import reflex as rx
 
 from rxapp import routes
 from rxapp.components.shell import app_shell, page_title, tr
 from rxapp.pages.registry import page
+from rxapp.states.accounts.profile import HomeState
 from rxapp.states.base import AppState
 from rxapp.states.meetings.base import PartnerLanding
 
@@ -16,6 +17,8 @@ _TILE_TEXT = {
     "nav.team": "home.team",
     "nav.settings": "home.settings",
     "nav.mailbox": "home.mailbox",
+    "nav.profile": "home.profile",
+    "nav.platform": "home.platform",
 }
 
 
@@ -40,30 +43,39 @@ def _tile(item: rx.Var) -> rx.Component:
     )
 
 
-@page(route=routes.HOME, on_load=[AppState.enter_signed_in, PartnerLanding.redirect_partner])
+def _about_me() -> rx.Component:
+    """Organization, role and attributes of the signed-in user (R-TEAM-4)."""
+    s = HomeState
+    return rx.card(
+        rx.data_list.root(
+            rx.data_list.item(rx.data_list.label(tr("home.org")),
+                              rx.data_list.value(s.me_org, id="me-org")),
+            rx.data_list.item(rx.data_list.label(tr("home.role")),
+                              rx.data_list.value(tr("team.role." + s.me_role), id="me-role")),
+            rx.foreach(s.me_attributes, lambda a: rx.data_list.item(
+                rx.data_list.label(tr("team.kind." + a["kind"])),
+                rx.data_list.value(rx.cond(a["cos"] != "", tr("team.cos." + a["cos"]),
+                                           a["value"]), class_name="me-attribute"),
+            )),
+            orientation=rx.breakpoints(initial="vertical", sm="horizontal"),
+        ),
+        width="100%", margin_bottom="20px", id="about-me",
+    )
+
+
+@page(route=routes.HOME,
+      on_load=[AppState.enter_signed_in, PartnerLanding.redirect_partner, HomeState.load])
 def home_page() -> rx.Component:
-    """Tiles of the modules the signed-in role can open."""
+    """Who I am here, then tiles of the modules the signed-in role can open."""
     return app_shell(
         page_title(AppState.t["home.title"].to(str).replace("{name}", AppState.user_name)),
-        rx.text(
-            AppState.t["home.intro"].to(str).replace("{org}", AppState.org_name),
-            color_scheme="gray", margin_bottom="20px",
-        ),
+        _about_me(),
         rx.grid(
             rx.foreach(AppState.nav, _tile),
             columns=rx.breakpoints(initial="1", sm="2", lg="3"),
             spacing="4",
             width="100%",
         ),
-    )
-
-
-@page(route=routes.REVIEWS, on_load=AppState.enter_staff)
-def coming_soon_page() -> rx.Component:
-    """A module of a later release."""
-    return app_shell(
-        page_title(tr("soon.title")),
-        rx.callout(tr("soon.body"), icon="hammer", id="coming-soon"),
     )
 
 

@@ -86,15 +86,35 @@ def _open() -> rx.Component:
         ),
         rx.cond(
             MailboxState.show_html,
-            # A sandbox with no permissions: mail HTML can never run script in the app.
-            rx.el.iframe(src_doc=MailboxState.open_html, sandbox="", title="email",
+            # No script, no forms, no same-origin: mail HTML can never run in the app. Only
+            # popups are allowed (escaping the sandbox), so links open in a new tab.
+            rx.el.iframe(src_doc=MailboxState.open_html,
+                         sandbox="allow-popups allow-popups-to-escape-sandbox",
+                         title="email", id="mail-html",
                          width="100%", height="480px",
                          style={"border": "1px solid var(--gray-a5)", "background": "white",
                                 "border_radius": "8px"}),
-            rx.el.pre(MailboxState.open_text, white_space="pre-wrap", width="100%",
+            rx.el.pre(rx.foreach(MailboxState.open_segments, lambda seg: rx.cond(
+                          seg["url"] != "",
+                          rx.link(seg["text"], href=seg["url"], is_external=True,
+                                  rel="noopener noreferrer"),
+                          rx.text.span(seg["text"]))),
+                      white_space="pre-wrap", width="100%", word_break="break-word",
                       font_size="0.9rem", padding="12px", background="var(--gray-a2)",
                       border_radius="8px", id="mail-text"),
         ),
+        rx.cond(MailboxState.open_files.length() > 0, rx.vstack(
+            rx.heading(tr("mailbox.attachments"), as_="h3", size="3", margin_top="8px"),
+            rx.foreach(MailboxState.open_files, lambda f: rx.link(
+                rx.hstack(rx.icon("paperclip", size=14), rx.text(f["name"]),
+                          rx.text(f["size"], color_scheme="gray", size="1"),
+                          align="center", spacing="2", min_height="44px"),
+                href=MailboxState.api_base + routes.mailbox_attachment_path(
+                    MailboxState.open_id.to_string(), f["position"]),
+                is_external=True, reload_document=True, class_name="mail-attachment",
+            )),
+            spacing="1", id="mail-attachments",
+        )),
         rx.heading(tr("status.title"), as_="h3", size="3", margin_top="8px"),
         status_log(MailboxState.open_status, label=lambda e: tr("status." + e),
                    empty=tr("status.empty")),

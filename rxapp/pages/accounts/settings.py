@@ -7,6 +7,7 @@ from rxapp.components.forms import form_field
 from rxapp.components.shell import app_shell, page_title, tr
 from rxapp.pages.accounts.send_window import send_window_card
 from rxapp.pages.registry import page
+from rxapp.states.accounts.contact_settings import ContactSettingsState
 from rxapp.states.accounts.send_window import SendWindowState
 from rxapp.states.accounts.settings import SettingsState
 from rxapp.states.base import LANGUAGES, AppState
@@ -24,8 +25,37 @@ def _plan_row(label: str, value: rx.Var) -> rx.Component:
     )
 
 
+def _contact_card() -> rx.Component:
+    """Invitation expiry (R-TEAM-1), the reply address of emails, and team seats."""
+    s = ContactSettingsState
+    days_code = s.errors.get("invitation_days", "")
+    mail_code = s.errors.get("contact_email", "")
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.heading(tr("settings.team_mail"), as_="h2", size="4"),
+                form_field(label=tr("settings.invitation_days"), name="invitation_days",
+                           error=days_code, error_text=tr(days_code),
+                           default_value=s.invitation_days, key=s.invitation_days + "-d",
+                           input_mode="numeric"),
+                form_field(label=tr("settings.contact_email"), name="contact_email",
+                           error=mail_code, error_text=tr(mail_code), input_type="email",
+                           default_value=s.contact_email, key=s.contact_email + "-c",
+                           autocomplete="email",
+                           hint=rx.text(tr("settings.contact_email_hint"), size="1",
+                                        color_scheme="gray")),
+                rx.text(tr("settings.seats"), ": ", s.seats, size="2", id="seats-used"),
+                rx.button(tr("common.save"), type="submit", size="3", id="contact-save"),
+                spacing="3", width="100%",
+            ),
+            on_submit=s.save, no_validate=True, reset_on_submit=False,
+        ),
+    )
+
+
 @page(route=routes.SETTINGS,
-      on_load=[AppState.enter_admin, SettingsState.load, SendWindowState.load])
+      on_load=[AppState.enter_admin, SettingsState.load, SendWindowState.load,
+               ContactSettingsState.load])
 def settings_page() -> rx.Component:
     """Edit the organization profile; see the plan."""
     name_err, name_text = _err("name")
@@ -106,6 +136,7 @@ def settings_page() -> rx.Component:
                 ),
             ),
             send_window_card(),
+            _contact_card(),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",

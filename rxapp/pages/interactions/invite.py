@@ -20,7 +20,7 @@ def _option(label: str, checked: rx.Var, on_change, hint: str) -> rx.Component: 
     )
 
 
-@page(route=routes.PARTICIPANT_NEW, on_load=[AppState.enter_staff, InviteState.load])
+@page(route=routes.PARTICIPANT_NEW, on_load=[AppState.enter_interactions, InviteState.load])
 def invite_page() -> rx.Component:
     """Choose how to invite, create, then invite by hand if wanted (R-INT-5, R-INT-7)."""
     s = InviteState
@@ -38,6 +38,20 @@ def invite_page() -> rx.Component:
         rx.image(src=s.api_base + routes.interaction_qr_path(s.created_id.to_string()),
                  alt=tr("invite.qr"), width="240px", height="240px", background="white"),
         rx.link(tr("invite.back"), href=routes.PARTICIPANTS),
+        spacing="3", width="100%",
+    )
+    sent = rx.vstack(
+        rx.callout(tr("invite.sent_to").to(str).replace("{email}", s.participant_email),
+                   color_scheme="green", icon="mail-check", role="status", id="invite-sent",
+                   width="100%"),
+        rx.text(tr("invite.sent_hint"), size="2", color_scheme="gray"),
+        rx.hstack(
+            rx.link(rx.button(rx.icon("arrow-left", size=16), tr("invite.back_overview"),
+                              size="3", id="back-to-overview"), href=routes.PARTICIPANTS),
+            rx.link(tr("invite.open_participant"),
+                    href=routes.PARTICIPANTS + "/" + s.participant_id.to_string()),
+            align="center", spacing="4", wrap="wrap",
+        ),
         spacing="3", width="100%",
     )
     form = rx.vstack(
@@ -60,8 +74,11 @@ def invite_page() -> rx.Component:
             s.found,
             rx.vstack(
                 page_title(tr("invite.title").to(str).replace("{name}", s.participant_name)),
-                rx.card(rx.cond(s.created_id > 0, manual, form), width="100%",
-                        max_width="640px"),
+                rx.cond(s.questionnaire != "", rx.text(
+                    tr("invite.questionnaire").to(str).replace("{name}", s.questionnaire),
+                    color_scheme="gray", id="invite-questionnaire")),
+                rx.card(rx.cond(s.created_id > 0, rx.cond(s.auto_sent, sent, manual), form),
+                        width="100%", max_width="640px"),
                 width="100%",
             ),
             rx.callout(tr("participant.not_found"), color_scheme="amber"),

@@ -23,7 +23,11 @@ def _sort_header(label: str, column: str) -> rx.Component:
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row["first_name"]),
-        rx.table.cell(rx.link(row["last_name"], href=row["href"])),
+        rx.table.cell(rx.link(row["last_name"], href=row["href"]),
+                      # On a phone the email column is hidden: show it under the name.
+                      rx.text(row["email"], size="1", color_scheme="gray",
+                              display=["block", "block", "none"], word_break="break-all",
+                              class_name="row-email")),
         rx.table.cell(row["email"], display=["none", "none", "table-cell"]),
         rx.table.cell(row["language"].upper(), display=["none", "table-cell"]),
         rx.table.cell(state_badge(row["state"])),
@@ -85,7 +89,7 @@ def _add_dialog() -> rx.Component:
 
 
 @page(route=routes.PARTICIPANTS,
-      on_load=[AppState.enter_staff, ParticipantsState.load, ParticipantImportState.load])
+      on_load=[AppState.enter_interactions, ParticipantsState.load, ParticipantImportState.load])
 def participants_page() -> rx.Component:
     """Search, page and sort participants; add them one by one or from a CSV."""
     s = ParticipantsState

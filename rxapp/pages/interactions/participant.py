@@ -23,10 +23,61 @@ def _reason_box() -> rx.Component:
                         rx.text(tr("participant.unfinished_offer"), size="2")),
                 rx.cond((s.reason == "interaction.max_reached")
                         | (s.reason == "interaction.none_left"),
-                        rx.text(tr("participant.contact_vendor"), size="2")),
+                        _request_more()),
                 spacing="1",
             ),
             color_scheme="amber", icon="info", width="100%", id="create-reason",
+        ),
+    )
+
+
+def _request_more() -> rx.Component:
+    """Instead of "contact the vendor": one button that records and sends the request."""
+    s = ParticipantState
+    kind = rx.cond(s.reason == "interaction.none_left", "interactions", "max_per_participant")
+    return rx.vstack(
+        rx.text(tr("participant.contact_vendor"), size="2"),
+        rx.cond(
+            s.requested.contains(kind),
+            rx.text(tr("plans.request.open"), size="2", weight="medium", id="request-open"),
+            rx.button(rx.icon("send", size=14), tr("plans.request.button"),
+                      on_click=s.request_more(kind), size="2", variant="surface",
+                      id="request-more"),
+        ),
+        spacing="2",
+    )
+
+
+def _max_override() -> rx.Component:
+    """Admins set this participant's own maximum (R-INT-3: overridable per participant)."""
+    s = ParticipantState
+    return rx.cond(
+        AppState.user_role == "admin",
+        rx.form(
+            rx.vstack(
+                rx.el.label(tr("participant.max_label"), html_for="field-max-override",
+                            font_weight="500", font_size="0.9rem"),
+                rx.hstack(
+                    rx.input(id="field-max-override", name="max_override",
+                             default_value=s.max_override, key=s.max_override,
+                             input_mode="numeric", width="7em", size="3",
+                             placeholder=s.org_max.to_string(),
+                             aria_describedby="field-max-override-hint"),
+                    rx.button(tr("common.save"), type="submit", variant="soft", size="3",
+                              id="max-override-save"),
+                    align="center",
+                ),
+                rx.text(tr("participant.max_hint").to(str).replace(
+                    "{n}", s.org_max.to_string()), size="1", color_scheme="gray",
+                    id="field-max-override-hint"),
+                rx.cond(s.override_error != "",
+                        rx.text(tr(s.override_error), color_scheme="red", size="2",
+                                role="alert")),
+                spacing="1",
+            ),
+            on_submit=s.save_max_override,
+            reset_on_submit=False,
+            width="100%",
         ),
     )
 
@@ -98,6 +149,7 @@ def _panel_body() -> rx.Component:
         rx.text(tr_n("participants.remaining", s.remaining),
                 size="2", color_scheme="gray"),
         rx.foreach(s.items, _item),
+        _max_override(),
         spacing="3",
         width="100%",
     )
@@ -133,12 +185,19 @@ def _dashboard() -> rx.Component:
         ),
         rx.card(
             rx.recharts.bar_chart(
-                rx.recharts.bar(data_key="score", fill="var(--accent-9)", name=tr("report.score")),
+                # Scores are means of 1–5 answers: the axis runs 1 to 5 and each bar says
+                # its value, so nobody reads a 3.2 off gridlines.
+                rx.recharts.bar(
+                    rx.recharts.label_list(data_key="score", position="top"),
+                    data_key="score", fill="var(--accent-9)", name=tr("report.score"),
+                ),
                 rx.recharts.x_axis(data_key="dimension"),
-                rx.recharts.y_axis(domain=[0, 5]),
+                rx.recharts.y_axis(domain=[1, 5], ticks=[1, 2, 3, 4, 5],
+                                   allow_data_overflow=True),
                 rx.recharts.graphing_tooltip(),
                 data=s.scores,
                 height=260,
+                margin={"top": 24, "right": 8, "left": 0, "bottom": 0},
                 width="100%",
             ),
             width="100%", id="scores-chart",
@@ -156,7 +215,7 @@ def _dashboard() -> rx.Component:
     )
 
 
-@page(route=routes.PARTICIPANT, on_load=[AppState.enter_staff, ParticipantState.load])
+@page(route=routes.PARTICIPANT, on_load=[AppState.enter_interactions, ParticipantState.load])
 def participant_page() -> rx.Component:
     """New interaction, or the dashboard with the side panel (R-INT-2)."""
     s = ParticipantState

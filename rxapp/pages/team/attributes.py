@@ -65,7 +65,7 @@ def _list_card(kind: str) -> rx.Component:
     )
 
 
-@page(route=routes.TEAM_SETTINGS, on_load=[AppState.enter_admin, AttributeListsState.load])
+@page(route=routes.TEAM_SETTINGS, on_load=[AppState.enter_team, AttributeListsState.load])
 def attribute_lists_page() -> rx.Component:
     """The organization's lists of channels, services, sites and skills."""
     return app_shell(

@@ -20,7 +20,7 @@ ROLES = ("agent", "team_leader", "quality_assessor", "organizer", "admin")
 # --- CSV import ---------------------------------------------------------------------
 
 
-@page(route=routes.TEAM_IMPORT, on_load=[AppState.enter_admin, CsvImportState.load])
+@page(route=routes.TEAM_IMPORT, on_load=[AppState.enter_team, CsvImportState.load])
 def csv_import_page() -> rx.Component:
     """Upload a CSV, check every row, then send all or nothing (R-PLUS-10)."""
     s = CsvImportState
@@ -87,7 +87,8 @@ def csv_import_page() -> rx.Component:
                              max_length=CSV_MAX_CHARS, rows="4", width="100%",
                              font_family="monospace",
                              placeholder="E-Mail;Rolle;Sprache\nanna@example.de;agent;de"),
-                field_error(tr(s.problem), show=(s.problem != "") & ~s.map_open,
+                field_error(rx.cond(s.problem_text != "", s.problem_text, tr(s.problem)),
+                            show=(s.problem != "") & ~s.map_open,
                             field_id="team-csv"),
                 rx.cond(
                     s.map_open,
@@ -121,7 +122,8 @@ def csv_import_page() -> rx.Component:
         rx.cond(s.sent != "", rx.callout(s.sent, color_scheme="green", role="status",
                                          margin_top="12px")),
         rx.cond(
-            (s.report.length() > 0) & (s.sent == ""),
+            # A file problem (e.g. not enough seats) is said at the field; no "0 rows" here.
+            (s.report.length() > 0) & (s.sent == "") & (s.problem == ""),
             rx.callout(
                 rx.cond(s.ok, _fill("team.csv.all_ok", n=s.rows_count),
                         _fill("team.csv.has_problems", n=s.problems_count)),

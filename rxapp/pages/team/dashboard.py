@@ -30,7 +30,7 @@ def _tile(title: rx.Var, big: rx.Component, text: rx.Component, href: str,
     )
 
 
-@page(route=routes.TEAM, on_load=[AppState.enter_admin, TeamDashboardState.load])
+@page(route=routes.TEAM, on_load=[AppState.enter_team, TeamDashboardState.load])
 def team_dashboard_page() -> rx.Component:
     """The admin dashboard of the team module: Invitations tile first (R-TEAM-1)."""
     s = TeamDashboardState

@@ -290,6 +290,9 @@ def _step_addresses() -> rx.Component:
                 role="status",
             ),
         ),
+        rx.cond(s.seats_error != "",
+                rx.callout(s.seats_error, color_scheme="red", icon="triangle-alert",
+                           role="alert", id="seats-error", width="100%")),
         rx.hstack(
             rx.button(tr("common.previous"), variant="soft", color_scheme="gray",
                       on_click=s.go_to(2), disabled=s.sending),
@@ -331,7 +334,7 @@ def _stepper() -> rx.Component:
     )
 
 
-@page(route=routes.TEAM_INVITATIONS, on_load=[AppState.enter_admin, InvitationsState.load])
+@page(route=routes.TEAM_INVITATIONS, on_load=[AppState.enter_team, InvitationsState.load])
 def invitations_page() -> rx.Component:
     """Pending invitations with resend and revoke; "+" opens the stepper (R-TEAM-1..3)."""
     s = InvitationsState

@@ -45,25 +45,50 @@ def _filter_select(kind: str) -> rx.Component:
 
 def _member_card(row: rx.Var) -> rx.Component:
     return rx.card(
-        rx.hstack(
+        rx.flex(
             rx.vstack(
                 rx.hstack(
                     rx.text(rx.cond(row["name"] != "", row["name"], row["email"]),
                             weight="bold"),
                     rx.badge(_role_label(row["role"]), variant="surface"),
+                    rx.cond(~row["active"].to(bool),
+                            rx.badge(tr("team.members.inactive"), color_scheme="gray")),
                     wrap="wrap", align="center", spacing="2",
                 ),
                 rx.text(row["email"], size="2", color_scheme="gray", word_break="break-all"),
                 rx.cond(row["attributes"] != "",
                         rx.text(row["attributes"], size="2", class_name="member-attributes")),
                 spacing="1",
-                flex="1",
+                flex="1 1 260px",
                 min_width="0",
             ),
-            rx.button(rx.icon("pencil", size=14), tr("team.members.edit"), size="2",
-                      variant="soft", on_click=MembersState.start_edit(row["id"].to(int))),
+            rx.hstack(
+                rx.cond(row["role"] != "partner", rx.select.root(
+                    rx.select.trigger(aria_label=tr("team.members.role_label"),
+                                      class_name="member-role"),
+                    rx.select.content(*[rx.select.item(tr(f"team.role.{r}"), value=r)
+                                        for r in INVITABLE_ROLES]),
+                    value=row["role"].to(str),
+                    on_change=lambda v: MembersState.change_role(row["id"].to(int), v),
+                    disabled=row["me"].to(bool) | ~row["active"].to(bool),
+                    size="2",
+                )),
+                rx.button(rx.icon("pencil", size=14), tr("team.members.edit"), size="2",
+                          variant="soft", on_click=MembersState.start_edit(row["id"].to(int))),
+                rx.cond(
+                    row["active"].to(bool),
+                    rx.cond(~row["me"].to(bool), rx.button(
+                        tr("team.members.deactivate"), size="2", variant="soft",
+                        color_scheme="red", class_name="member-deactivate",
+                        on_click=MembersState.ask_deactivate(row["id"].to(int)))),
+                    rx.button(tr("team.members.reactivate"), size="2", variant="soft",
+                              on_click=MembersState.reactivate(row["id"].to(int))),
+                ),
+                wrap="wrap", spacing="2",
+            ),
             align="center",
             wrap="wrap",
+            gap="3",
             width="100%",
         ),
         width="100%",
@@ -98,7 +123,27 @@ def _edit_dialog() -> rx.Component:
     )
 
 
-@page(route=routes.TEAM_MEMBERS, on_load=[AppState.enter_admin, MembersState.load])
+def _deactivate_dialog() -> rx.Component:
+    s = MembersState
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(_fill("team.members.deactivate_title",
+                                        name=s.confirm_deactivate_name)),
+            rx.alert_dialog.description(tr("team.members.deactivate_body")),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(tr("common.cancel"), variant="soft",
+                                                 on_click=s.cancel_deactivate)),
+                rx.alert_dialog.action(rx.button(tr("team.members.deactivate"),
+                                                 color_scheme="red", on_click=s.deactivate,
+                                                 id="deactivate-confirm")),
+                justify="end", spacing="3", margin_top="12px",
+            ),
+        ),
+        open=s.confirm_deactivate_id > 0,
+    )
+
+
+@page(route=routes.TEAM_MEMBERS, on_load=[AppState.enter_team, MembersState.load])
 def members_page() -> rx.Component:
     """Every member with role and attributes, filterable by each (R-TEAM-5)."""
     s = MembersState
@@ -128,6 +173,7 @@ def members_page() -> rx.Component:
             rx.callout(tr("team.members.empty"), icon="users"),
         ),
         _edit_dialog(),
+        _deactivate_dialog(),
     )
 
 

@@ -1,13 +1,15 @@
 """The built-in mailbox (R-MSG-4): what would have been sent, per organization."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlmodel import Session, func, select
 
 from rxapp import routes
+from rxapp.models.mailbox_files import MailboxAttachment
 from rxapp.models.outbox import MailboxMessage, OutboxMessage
+from rxapp.services.common.errors import NotAllowed
 from rxapp.services.common.status_log import StatusRow, get_status_log
 from rxapp.services.common.tenancy import is_row_id
 
@@ -33,6 +35,17 @@ class MailboxView:
     text_body: str
     html_body: str
     status: list[StatusRow]
+    attachments: list["AttachmentRow"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    """One attached file of a kept email (no content: the page links to the endpoint)."""
+
+    position: int
+    filename: str
+    mime: str
+    size: int
 
 
 def list_mailbox(
@@ -95,4 +108,34 @@ def get_mailbox_message(
         text_body=row.text_body if own else mask_credential_links(row.text_body),
         html_body=row.html_body if own else mask_credential_links(row.html_body),
         status=status,
+        attachments=[
+            AttachmentRow(position=a.position, filename=a.filename, mime=a.mime, size=a.size)
+            for a in session.exec(
+                select(MailboxAttachment).where(MailboxAttachment.mailbox_id == row.id)
+                .order_by(MailboxAttachment.position)
+            ).all()
+        ],
     )
+
+
+def get_attachment(
+    session: Session, *, organization_id: int, mailbox_id: object, position: object
+) -> MailboxAttachment:
+    """One attachment of a kept email of the caller's organization.
+
+    Raises:
+        NotAllowed: no such email or attachment, or another organization's.
+
+    """
+    if not isinstance(mailbox_id, int) or not isinstance(position, int):
+        raise NotAllowed()
+    message = session.get(MailboxMessage, mailbox_id)
+    if message is None or message.organization_id != organization_id:
+        raise NotAllowed()
+    found = session.exec(
+        select(MailboxAttachment).where(MailboxAttachment.mailbox_id == mailbox_id,
+                                        MailboxAttachment.position == position)
+    ).first()
+    if found is None:
+        raise NotAllowed()
+    return found

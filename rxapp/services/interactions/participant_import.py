@@ -20,6 +20,7 @@ from rxapp.services.common import csv_import
 from rxapp.services.common.csv_import import CsvFileError, FieldSpec
 from rxapp.services.common.errors import DomainError
 from rxapp.services.common.person_fields import clean_language, zone_ok
+from rxapp.services.common.search import search_key
 
 logger = logging.getLogger(__name__)
 
@@ -202,7 +203,7 @@ def check_participants_csv(
         if not errors and not report.errors:
             clean_rows.append({
                 "organization_id": organization_id, "first_name": first, "last_name": last,
-                "first_name_lower": first.lower(), "last_name_lower": last.lower(),
+                "first_name_lower": search_key(first), "last_name_lower": search_key(last),
                 "email": email, "language": lang, "time_zone": zone,
                 "max_interactions_override": None, "created_at": now,
             })

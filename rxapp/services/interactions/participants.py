@@ -12,9 +12,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
+from rxapp.models.accounts import Organization
 from rxapp.models.common import LANGUAGES
 from rxapp.models.participants import Interaction, Participant
 from rxapp.services.common.errors import DomainError
+from rxapp.services.common.search import search_key
 from rxapp.services.common.tenancy import owned_row
 
 logger = logging.getLogger(__name__)
@@ -58,11 +60,14 @@ def normalize_email(email: str) -> str:
     """Return the stored form of an email: trimmed and lower-cased.
 
     Raises:
-        DomainError: ``participant.email_invalid``.
+        DomainError: ``error.email_required`` when empty, else ``participant.email_invalid``.
 
     """
     value = (email or "").strip()
-    if not value or len(value) > EMAIL_MAX:
+    if not value:
+        # "Not a valid address" for an empty field sends people looking for a typo.
+        raise DomainError("error.email_required", field="email")
+    if len(value) > EMAIL_MAX:
         raise DomainError("participant.email_invalid", field="email")
     try:
         validate_email(value, check_deliverability=False)
@@ -171,8 +176,8 @@ def add_participant(
         organization_id=organization_id,
         first_name=first,
         last_name=last,
-        first_name_lower=first.lower(),
-        last_name_lower=last.lower(),
+        first_name_lower=search_key(first),
+        last_name_lower=search_key(last),
         email=clean_email,
         language=lang,
         time_zone=zone,
@@ -210,13 +215,19 @@ def set_max_interactions_override(
     session.flush()
 
 
+def organization_max(session: Session, *, organization_id: int) -> int:
+    """The organization's maximum of interactions per participant (its plan)."""
+    org = session.get(Organization, organization_id)
+    return org.max_interactions_per_participant if org is not None else 0
+
+
 def _prefix(column, value: str):  # noqa: ANN001, ANN202
     return and_(column >= value, column < value + _TOP)
 
 
 def _name_condition(query: str):  # noqa: ANN202
     """First and/or last name prefixes: "mül", "anna mül", "müller anna"."""
-    words = query.lower().split()
+    words = search_key(query).split()
     if not words:
         return None
     first_col = col(Participant.first_name_lower)

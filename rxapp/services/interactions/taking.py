@@ -39,6 +39,8 @@ class TakingView:
     next_position: int | None
     completed: bool
     report_available: bool
+    # The organizer chose to email the report on completion and the plan includes it.
+    report_emailed: bool = False
 
 
 def _pick(texts: dict, language: str) -> str:
@@ -102,6 +104,7 @@ def open_by_token(session: Session, *, token: str, now: datetime) -> TakingView 
         next_position=done.next_position,
         completed=interaction.state == InteractionState.COMPLETED.value,
         report_available=bool(org.reports_included),
+        report_emailed=bool(org.reports_included and interaction.send_report),
     )
 
 

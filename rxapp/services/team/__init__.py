@@ -63,6 +63,10 @@ from rxapp.services.team.mail import (  # noqa: F401
     join_link_of,
 )
 from rxapp.services.team.members import (  # noqa: F401
+    deactivate_member,
     list_members,
+    reactivate_member,
+    set_member_role,
     update_member_attributes,
 )
+from rxapp.services.team.seats import SeatsExceeded, check_seats, seats_used  # noqa: F401

@@ -163,7 +163,9 @@ def add_option(session: Session, *, principal: Principal, kind: str, value: str)
         raise DomainError("team.error.option_required", field=kind)
     if len(value) > MAX_OPTION_LENGTH or "," in value or ";" in value:
         raise DomainError("team.error.option_invalid", field=kind)
-    if value in list_options(session, principal=principal)[kind]:
+    # "Chat" and "chat" would be two chips nobody can tell apart: unique regardless of case.
+    taken = {v.casefold() for v in list_options(session, principal=principal)[kind]}
+    if value.casefold() in taken:
         raise DomainError("team.error.option_exists", field=kind)
     session.add(AttributeOption(organization_id=principal.organization_id, kind=kind,
                                 value=value))

@@ -27,7 +27,7 @@ KIND_INVITATION = "team_invitation"
 KIND_EXPIRING = "team_invitation_expiring"
 KIND_RENEWAL = "team_renewal_request"
 
-# Organization-level setting kept as a constant for now (R-TEAM-1: default 7 days).
+# The default of the organization's setting (R-TEAM-1: 7 days); used when it is unset.
 INVITATION_DAYS = 7
 # The one "expires soon" email goes this long before the end (R-PLUS-2).
 EXPIRY_NOTICE = timedelta(days=1)
@@ -101,6 +101,7 @@ class MemberRow:
     full_name: str
     role: str
     attributes: dict[str, Any]
+    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ class CsvReport:
     mapping: list[str] = field(default_factory=list)
     preview: list[list[str]] = field(default_factory=list)
     needs_mapping: bool = False
+    # Values for the file problem's placeholders (the seats message).
+    problem_params: dict[str, int] = field(default_factory=dict)
 
 
 # --- guards -----------------------------------------------------------------

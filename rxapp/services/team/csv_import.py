@@ -26,6 +26,7 @@ from rxapp.services.team.base import (
     _require_admin,
 )
 from rxapp.services.team.invitations import _create_invitation
+from rxapp.services.team.seats import SeatsExceeded, check_seats
 
 logger = logging.getLogger(__name__)
 
@@ -122,9 +123,18 @@ def check_csv(
         row.outcome = result.outcome
         if result.outcome != Outcome.INVITED:
             row.problems.insert(0, f"team.outcome.{result.outcome}")
-    return CsvReport(rows=rows, ok=all(not r.problems for r in rows),
-                     columns=parsed.columns, mapping=mapping,
-                     preview=csv_import.preview(parsed))
+    report = CsvReport(rows=rows, ok=all(not r.problems for r in rows),
+                       columns=parsed.columns, mapping=mapping,
+                       preview=csv_import.preview(parsed))
+    if report.ok:
+        try:
+            check_seats(session, organization_id=principal.organization_id, adding=len(rows),
+                        now=now)
+        except SeatsExceeded as err:
+            report.ok = False
+            report.file_problem = err.code
+            report.problem_params = err.params()
+    return report
 
 
 def invite_csv(

@@ -46,6 +46,7 @@ from rxapp.services.team.base import (
     effective_state,
 )
 from rxapp.services.team.mail import TOKEN_PURPOSE
+from rxapp.services.team.seats import check_seats
 
 logger = logging.getLogger(__name__)
 
@@ -129,6 +130,9 @@ def invite_many(
     org = session.get(Organization, principal.organization_id)
     if org is None:
         raise NotAllowed()
+    # Seats are checked before anything is written or queued (R-PLUS-10).
+    check_seats(session, organization_id=org.id, now=now,
+                adding=sum(r.outcome == Outcome.INVITED for r in checked))
     results: list[InviteResult] = []
     for result in checked:
         if result.outcome != Outcome.INVITED:
@@ -157,7 +161,7 @@ def _create_invitation(
         organization_id=org.id, email=email, role=role, language=lang, time_zone=time_zone,
         attributes=dict(attributes), token_hash=hash_token(derive_token(TOKEN_PURPOSE, salt)),
         link_salt=salt, invited_by=principal.user_id,
-        created_at=now, expires_at=now + timedelta(days=INVITATION_DAYS),
+        created_at=now, expires_at=now + timedelta(days=org.invitation_days or INVITATION_DAYS),
     )
     session.add(inv)
     session.flush()
@@ -245,6 +249,7 @@ def renew(session: Session, *, principal: Principal, invitation_id: int,
     checked = check_addresses(session, principal=principal, emails=[inv.email], now=now)[0]
     if checked.outcome != Outcome.INVITED:
         return checked
+    check_seats(session, organization_id=org.id, adding=1, now=now)
     fresh = _create_invitation(session, principal=principal, org=org, email=inv.email,
                                role=inv.role, attributes=inv.attributes, now=now)
     return InviteResult(email=inv.email, outcome=Outcome.INVITED, invitation_id=fresh.id)

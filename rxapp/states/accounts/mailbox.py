@@ -1,5 +1,7 @@
 """The built-in mailbox page (admins only)."""
 
+import re
+
 import reflex as rx
 
 from rxapp.db import session_scope
@@ -7,6 +9,29 @@ from rxapp.services.accounts import mailbox
 from rxapp.states.base import ADMIN, AppState
 
 PAGE_SIZE = 50
+_URL = re.compile(r"(https?://[^\s<>\"']+)")
+# Links of the kept HTML open in a new tab: the sandbox allows popups (that escape it)
+# and nothing else, so the email still runs no script inside the app.
+_BASE = '<base target="_blank">'
+
+
+def with_blank_target(html: str) -> str:
+    """The email's HTML with every link opening in a new tab."""
+    if not html:
+        return html
+    head = re.search(r"<head[^>]*>", html, flags=re.IGNORECASE)
+    if head:
+        return html[: head.end()] + _BASE + html[head.end():]
+    return _BASE + html
+
+
+def text_segments(text: str) -> list[dict[str, str]]:
+    """The text part cut into plain runs and links, so links can be clicked."""
+    segments = []
+    for n, part in enumerate(_URL.split(text or "")):
+        if part:
+            segments.append({"text": part, "url": part if n % 2 else ""})
+    return segments
 
 
 def _when(value) -> str:  # noqa: ANN001
@@ -26,6 +51,8 @@ class MailboxState(AppState):
     open_text: str = ""
     open_html: str = ""
     open_status: list[dict[str, str]] = []
+    open_segments: list[dict[str, str]] = []
+    open_files: list[dict[str, str]] = []
     show_html: bool = True
 
     @rx.var
@@ -93,7 +120,13 @@ class MailboxState(AppState):
         self.open_recipient = view.recipient
         self.open_received = _when(view.received_at)
         self.open_text = view.text_body
-        self.open_html = view.html_body
+        self.open_html = with_blank_target(view.html_body)
+        self.open_segments = text_segments(view.text_body)
+        self.open_files = [
+            {"position": str(a.position), "name": a.filename, "mime": a.mime,
+             "size": f"{max(1, round(a.size / 1024))} KB"}
+            for a in view.attachments
+        ]
         self.show_html = bool(view.html_body)
         # Only failures carry a detail worth reading (the server's reason).
         self.open_status = [

@@ -5,13 +5,14 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from rxapp import clock, routes
+from rxapp import clock
 from rxapp.db import session_scope
 from rxapp.i18n import translate
 from rxapp.models import Module
 from rxapp.services import interactions
 from rxapp.services.common.errors import DomainError, NotAllowed, NotFound
 from rxapp.services.interactions import participants
+from rxapp.services.interactions.questionnaires import ensure_default_questionnaire
 from rxapp.states.base import STAFF, AppState
 from rxapp.states.interactions.common import _path_id
 
@@ -28,6 +29,11 @@ class InviteState(AppState):
     send_report: bool = True
     created_id: int = 0
     error: str = ""
+    # The questionnaire the participant will answer, in the organizer's language.
+    questionnaire: str = ""
+    participant_email: str = ""
+    # Set after an automatic invite: the confirmation with "Back to overview" shows.
+    auto_sent: bool = False
 
     def _guard(self):  # noqa: ANN202
         return self._require_module(Module.INTERACTIONS.value, *STAFF)
@@ -38,6 +44,7 @@ class InviteState(AppState):
         self.created_id = 0
         self.error = ""
         self.found = False
+        self.auto_sent = False
         principal = self._guard()
         pid = _path_id(self.router.url.path, "participants")
         if principal is None or pid is None:
@@ -53,9 +60,12 @@ class InviteState(AppState):
                 eligibility = interactions.can_create_interaction(
                     session, organization_id=principal.organization_id, participant_id=pid
                 )
+                titles = dict(ensure_default_questionnaire(session).titles or {})
         except (NotFound, NotAllowed):
             return
         self.found = True
+        self.questionnaire = titles.get(self.language) or titles.get("en") or ""
+        self.participant_email = person.email
         self.participant_id = pid
         self.participant_name = f"{person.first_name} {person.last_name}"
         self.reports_offered = profile.reports_included
@@ -99,9 +109,9 @@ class InviteState(AppState):
             self.error = err.code
             return None
         self.created_id = created.interaction_id
-        if self.auto_invite:
-            return [rx.toast.success(self._tr("invite.sent")),
-                    rx.redirect(f"{routes.PARTICIPANTS}/{self.participant_id}")]
+        # Automatic invite: a confirmation with "Back to overview" (the seed's flow);
+        # by hand: the copy link / mail program / QR choices.
+        self.auto_sent = self.auto_invite
         return None
 
     @rx.event

@@ -7,13 +7,13 @@ from rxapp import clock
 from rxapp.db import session_scope
 from rxapp.i18n.formats import format_date, format_number, round_score
 from rxapp.models import Module
-from rxapp.services import interactions
+from rxapp.services import interactions, platform
 from rxapp.services.accounts.org_locale import org_locale
 from rxapp.services.common.errors import DomainError, NotAllowed, NotFound
 from rxapp.services.common.status_log import readable_log
 from rxapp.services.interactions import participants
 from rxapp.services.interactions.questionnaires import ensure_default_questionnaire
-from rxapp.states.base import STAFF, AppState
+from rxapp.states.base import ADMIN, STAFF, AppState
 from rxapp.states.interactions.common import _int, _path_id
 from rxapp.states.status_log_view import log_rows
 
@@ -41,6 +41,12 @@ class ParticipantState(AppState):
     p_time_zone: str = ""
     org_zone: str = ""
     confirm_delete_id: int = 0
+    # The participant's own maximum ("" : the organization's applies) and that default.
+    max_override: str = ""
+    org_max: int = 0
+    override_error: str = ""
+    # Kinds of "request more" this organization has open with the vendor.
+    requested: list[str] = []
 
     def _guard(self):  # noqa: ANN202
         return self._require_module(Module.INTERACTIONS.value, *STAFF)
@@ -65,6 +71,10 @@ class ParticipantState(AppState):
                 self.remaining = interactions.remaining_interactions(
                     session, organization_id=principal.organization_id
                 )
+                self.org_max = participants.organization_max(
+                    session, organization_id=principal.organization_id)
+                self.requested = sorted(platform.open_request_kinds(
+                    session, organization_id=principal.organization_id))
                 completed = [r for r in rows if r.state == "completed"]
                 labels = ensure_default_questionnaire(session).dimensions.get("labels", {})
                 zone = org_locale(session, organization_id=principal.organization_id).timezone
@@ -79,6 +89,8 @@ class ParticipantState(AppState):
         self.participant_id = pid
         self.first_name, self.last_name = person.first_name, person.last_name
         self.email, self.p_language = person.email, person.language
+        self.max_override = ("" if person.max_interactions_override is None
+                             else str(person.max_interactions_override))
         self.can_create = eligibility.allowed
         self.reason = eligibility.reason or ""
         self.completed_count = len(completed)
@@ -214,3 +226,49 @@ class ParticipantState(AppState):
         self.log_expanded = not self.log_expanded
 
 
+
+    # --- limits: the vendor's plan and the admin's override (R-INT-3, R-INT-4) ----------
+
+    @rx.event
+    def request_more(self, kind: str):  # noqa: ANN201
+        """Ask the vendor to unlock more; recorded, emailed to the operators."""
+        principal = self._guard()
+        if principal is None:
+            return rx.toast.error(self._tr("error.not_allowed"))
+        try:
+            with session_scope() as session:
+                _, new = platform.request_more(session, principal=principal, kind=kind,
+                                               now=clock.now())
+        except NotAllowed:
+            return rx.toast.error(self._tr("error.not_allowed"))
+        except DomainError as err:
+            return rx.toast.error(self._tr(err.code))
+        self._read()
+        return rx.toast.success(self._tr("plans.request.sent" if new else "plans.request.open"))
+
+    @rx.event
+    def save_max_override(self, form: dict):  # noqa: ANN201
+        """Set this participant's own maximum; empty brings back the organization's."""
+        principal = self._require_module(Module.INTERACTIONS.value, *ADMIN)
+        pid = _path_id(self.router.url.path, "participants")
+        if principal is None or pid is None:
+            return rx.toast.error(self._tr("error.not_allowed"))
+        raw = form.get("max_override", "") if isinstance(form, dict) else ""
+        raw = raw.strip()[:10] if isinstance(raw, str) else ""
+        self.override_error = ""
+        value = int(raw) if raw.isdigit() else None
+        if raw and (value is None or value > 1000):
+            self.override_error = "participant.max_interactions_invalid"
+            return None
+        try:
+            with session_scope() as session:
+                participants.set_max_interactions_override(
+                    session, organization_id=principal.organization_id, participant_id=pid,
+                    value=value)
+        except (NotAllowed, NotFound):
+            return rx.toast.error(self._tr("error.not_allowed"))
+        except DomainError as err:
+            self.override_error = err.code
+            return None
+        self._read()
+        return rx.toast.success(self._tr("participant.max_saved"))

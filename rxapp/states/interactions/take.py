@@ -26,6 +26,7 @@ class TakeState(AppState):
     answers: dict[str, int] = {}
     index: int = 0
     report_available: bool = False
+    report_emailed: bool = False
     saving: bool = False
 
     def _token(self) -> str:
@@ -69,6 +70,7 @@ class TakeState(AppState):
         self.title = view.title
         self.scale = view.scale
         self.report_available = view.report_available
+        self.report_emailed = view.report_emailed
         self.questions = [
             {"id": str(q.id), "text": q.text, "number": str(i + 1)}
             for i, q in enumerate(view.questions)

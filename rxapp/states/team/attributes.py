@@ -5,6 +5,7 @@ import logging
 import reflex as rx
 
 from rxapp.db import session_scope
+from rxapp.models import Module
 from rxapp.services import team
 from rxapp.services.common.errors import DomainError, NotAllowed
 from rxapp.states.base import ADMIN
@@ -24,7 +25,7 @@ class AttributeListsState(TeamBaseState):
     def load(self) -> None:
         """Read the lists."""
         self.errors = {}
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             self.options = dict(EMPTY_OPTIONS)
             return
@@ -34,7 +35,7 @@ class AttributeListsState(TeamBaseState):
     @rx.event
     def add(self, form: dict) -> None:
         """Add the value typed under one list."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return
         form = form if isinstance(form, dict) else {}
@@ -56,7 +57,7 @@ class AttributeListsState(TeamBaseState):
     @rx.event
     def remove(self, kind: str, value: str) -> None:
         """Remove one value from a list."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None or not isinstance(kind, str) or not isinstance(value, str):
             return
         with session_scope() as session:

@@ -14,7 +14,7 @@ import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
-from rxapp.models import LANGUAGES
+from rxapp.models import LANGUAGES, Module
 from rxapp.services import team
 from rxapp.services.accounts.org_locale import org_locale
 from rxapp.services.common import upload_store
@@ -38,6 +38,7 @@ class CsvImportState(TeamBaseState):
     report: list[dict] = []
     ok: bool = False
     problem: str = ""
+    problem_text: str = ""
     problems_count: int = 0
     rows_count: int = 0
     sent: str = ""
@@ -171,7 +172,7 @@ class CsvImportState(TeamBaseState):
                 "default_role": self.default_role, "default_language": self.batch_language}
 
     def _check(self):  # noqa: ANN202
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         data = upload_store.load(self._upload_id)
@@ -191,6 +192,9 @@ class CsvImportState(TeamBaseState):
 
     def _show(self, report) -> None:  # noqa: ANN001
         self.problem = report.file_problem
+        # A problem with numbers in it (the seats message) is translated here.
+        self.problem_text = (self._tr(report.file_problem, **report.problem_params)
+                             if report.problem_params else "")
         self.map_columns, self.mapping = report.columns, report.mapping
         self.map_preview = report.preview
         if report.needs_mapping:

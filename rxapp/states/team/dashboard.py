@@ -6,6 +6,7 @@ import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
+from rxapp.models import Module
 from rxapp.services import team
 from rxapp.states.base import ADMIN
 from rxapp.states.team.base import TeamBaseState
@@ -24,7 +25,7 @@ class TeamDashboardState(TeamBaseState):
     @rx.event
     def load(self) -> None:
         """Count pending invitations and members."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return
         now = clock.now()

@@ -8,7 +8,7 @@ import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
-from rxapp.models import LANGUAGES
+from rxapp.models import LANGUAGES, Module
 from rxapp.services import team
 from rxapp.services.accounts.auth import Principal
 from rxapp.services.accounts.org_locale import org_locale
@@ -29,6 +29,10 @@ from rxapp.states.team.base import (
 )
 
 logger = logging.getLogger(__name__)
+
+# After a send, the list is read again every few seconds until the scheduler is done.
+FOLLOW_SECONDS = 2.0
+FOLLOW_ROUNDS = 15
 
 
 class InvitationsState(TeamBaseState):
@@ -53,6 +57,8 @@ class InvitationsState(TeamBaseState):
     draft: str = ""
     draft_key: int = 0
     draft_error: str = ""
+    # The plan's seats would be exceeded: said before anything is sent (R-PLUS-10).
+    seats_error: str = ""
     chips: list[str] = []
     reported: list[dict[str, str]] = []
     # Bulk sending (R-UI-2).
@@ -105,14 +111,14 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def next_page(self) -> None:
         """Show the next page of invitations."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is not None and self.has_next:
             self._reload(principal, self.page + 1)
 
     @rx.event
     def previous_page(self) -> None:
         """Show the previous page of invitations."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is not None and self.page > 0:
             self._reload(principal, self.page - 1)
 
@@ -121,7 +127,7 @@ class InvitationsState(TeamBaseState):
         """Read the invitations; close any dialog."""
         self.step = 0
         self.revoke_id = 0
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             self.rows = []
             return
@@ -132,7 +138,7 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def resend(self, invitation_id: int):  # noqa: ANN201
         """Send the same link again; its expiry stays (R-PLUS-3)."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         try:
@@ -166,7 +172,7 @@ class InvitationsState(TeamBaseState):
     def confirm_revoke(self):  # noqa: ANN201
         """Revoke the invitation named in the dialog."""
         invitation_id, self.revoke_id = self.revoke_id, 0
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         try:
@@ -189,7 +195,7 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def renew(self, invitation_id: int):  # noqa: ANN201
         """Send a fresh link to an invitee whose link expired (R-PLUS-2)."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         try:
@@ -210,7 +216,7 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def open_stepper(self) -> None:
         """Start a new invite at the role step."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return
         with session_scope() as session:
@@ -223,7 +229,7 @@ class InvitationsState(TeamBaseState):
         self.invitee_zone = self.zone_error = ""
         self.chosen = _empty_attributes()
         self.class_of_service = ""
-        self.draft = self.draft_error = self.result = self.seconds = ""
+        self.draft = self.draft_error = self.result = self.seconds = self.seats_error = ""
         self.draft_key += 1
         self.chips = []
         self.reported = []
@@ -288,7 +294,7 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def add_addresses(self, form: dict) -> None:
         """Turn typed or pasted text into chips; invalid ones stay in the field, flagged."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return
         text = _str((form or {}).get("addresses") if isinstance(form, dict) else "", 400_000)
@@ -327,13 +333,21 @@ class InvitationsState(TeamBaseState):
     @rx.event
     def send(self):  # noqa: ANN201
         """Check the request, then invite in the background with progress (R-UI-2)."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         if self.sending:
             return None
         if not self.chips:
             self.draft_error = self._tr("team.error.no_addresses")
+            return None
+        self.seats_error = ""
+        try:
+            with session_scope() as session:
+                team.check_seats(session, organization_id=principal.organization_id,
+                                 adding=len(self.chips), now=clock.now())
+        except team.SeatsExceeded as err:
+            self.seats_error = self._tr(err.code, **err.params())
             return None
         self.sending = True
         self.progress = 0
@@ -354,7 +368,7 @@ class InvitationsState(TeamBaseState):
     async def run_send(self):  # noqa: ANN201
         """Create the invitations chunk by chunk; the database work runs outside the lock."""
         async with self:
-            principal = self._require(*ADMIN)
+            principal = self._require_module(Module.TEAM.value, *ADMIN)
             if principal is None or not self.sending:
                 self.sending = False
                 return
@@ -373,8 +387,11 @@ class InvitationsState(TeamBaseState):
                 invited += await asyncio.to_thread(self._invite_chunk, principal, chunk, role,
                                                    attributes, invitee_language,
                                                    invitee_zone)
+            except team.SeatsExceeded as err:
+                error = self._tr(err.code, **err.params())
+                break
             except (NotAllowed, DomainError) as err:
-                error = err.code
+                error = self._tr(err.code)
                 break
             async with self:
                 self.progress = min(start + len(chunk), len(emails))
@@ -387,7 +404,7 @@ class InvitationsState(TeamBaseState):
             self.sending = False
             self._show_page(total, rows, 0)
             if error:
-                self.result = self._tr(error)
+                self.seats_error = error
                 return
             self.result = self._tr("team.step.done", n=invited)
             self.seconds = self._tr("team.step.took", seconds=f"{elapsed:.1f}")
@@ -395,5 +412,28 @@ class InvitationsState(TeamBaseState):
             self.reported = []
             self.step = 0
         yield rx.toast.success(self._tr("team.step.done", n=invited))
+        yield InvitationsState.follow_sends
+
+    @rx.event(background=True)
+    async def follow_sends(self):  # noqa: ANN201
+        """Refresh the list while the scheduler sends in the background (R-MSG-5).
+
+        Without it, "sent" stays empty until a reload; this re-reads the shown page a
+        few times, outside the state lock, and stops once every row has been sent.
+        """
+        for _ in range(FOLLOW_ROUNDS):
+            await asyncio.sleep(FOLLOW_SECONDS)
+            async with self:
+                principal = self._require_module(Module.TEAM.value, *ADMIN)
+                if principal is None or self.sending:
+                    return
+                language, page = self.language, self.page
+            total, rows = await asyncio.to_thread(invitation_rows, principal, language, page)
+            async with self:
+                if self.sending or self.page != page:
+                    return
+                self._show_page(total, rows, page)
+            if all(r["sent"] or r["state"] != "pending" for r in rows):
+                return
 
 

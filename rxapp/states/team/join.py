@@ -4,14 +4,15 @@ import logging
 
 import reflex as rx
 
-from rxapp import clock
+from rxapp import clock, routes
 from rxapp.db import session_scope
 from rxapp.models import LANGUAGES
 from rxapp.services import team
+from rxapp.services.accounts import auth
 from rxapp.services.accounts.hashing import Busy, run_password_work
 from rxapp.services.accounts.passwords import MAX_PASSWORD_LENGTH
 from rxapp.services.common.errors import DomainError
-from rxapp.states.base import AppState
+from rxapp.states.base import AppState, api_origin, hard_redirect
 from rxapp.states.team.base import _str
 
 logger = logging.getLogger(__name__)
@@ -53,8 +54,13 @@ class JoinState(AppState):
         self.checked = True
 
     @rx.event
-    async def submit(self, form: dict) -> None:
-        """Create the member's account; the link works once (hashing off the event loop)."""
+    async def submit(self, form: dict):  # noqa: ANN201
+        """Create the member's account and sign them in at once; the link works once.
+
+        The hashing runs off the event loop; the new member then gets the same one-time
+        ticket as a sign-in, which the cookie endpoint swaps for the HttpOnly session,
+        so they land on their home signed in.
+        """
         form = form if isinstance(form, dict) else {}
         name = _str(form.get("full_name"), 300)
         password = _str(form.get("password"), MAX_PASSWORD_LENGTH + 1)
@@ -64,19 +70,27 @@ class JoinState(AppState):
         if not name.strip():
             self.name_error = "team.error.name_required"
         if self.confirm_error or self.name_error:
-            return
+            return None
         token = self._token()
+        # The ticket is bound to this browser's id cookie; without one the member is
+        # registered all the same and signs in by hand.
+        browser = self._client().browser
 
-        def work() -> None:
+        def work() -> str:
+            now = clock.now()
             with session_scope() as session:
-                team.accept(session, token=token, full_name=name, password=password,
-                            now=clock.now())
+                user_id = team.accept(session, token=token, full_name=name, password=password,
+                                      now=now)
+                if not browser:
+                    return ""
+                return auth.issue_login_ticket(session, user_id=user_id, now=now,
+                                               browser_key=browser)
 
         try:
-            await run_password_work(work)
+            ticket = await run_password_work(work)
         except Busy:
             self.password_error = "login.busy"  # noqa: S105 - a catalogue key
-            return
+            return None
         except DomainError as err:
             if err.field == "full_name":
                 self.name_error = err.code
@@ -84,8 +98,14 @@ class JoinState(AppState):
                 self.password_error = err.code
             else:
                 self.status = err.code.rsplit(".", 1)[-1]
-            return
+            return None
         self.done = True
+        if not ticket:
+            return None
+        origin = self.router.url.origin or ""
+        return hard_redirect(
+            routes.claim_url(api_origin(), ticket=ticket, next_url=origin + routes.HOME)
+        )
 
     @rx.event
     def ask_new_link(self) -> None:

@@ -4,7 +4,9 @@ import logging
 
 import reflex as rx
 
+from rxapp import clock
 from rxapp.db import session_scope
+from rxapp.models import Module
 from rxapp.services import team
 from rxapp.services.accounts.auth import Principal
 from rxapp.services.common.errors import DomainError, NotAllowed
@@ -25,6 +27,9 @@ class MembersState(TeamBaseState):
     edit_chosen: dict[str, list[str]] = EMPTY_OPTIONS
     edit_cos: str = ""
     edit_error: str = ""
+    # The member whose deactivation waits for confirmation (0: none).
+    confirm_deactivate_id: int = 0
+    confirm_deactivate_name: str = ""
 
     @rx.var
     def edit_open(self) -> bool:
@@ -37,6 +42,7 @@ class MembersState(TeamBaseState):
             members = team.list_members(session, principal=principal, filters=self.filters)
         self.rows = [
             {"id": m.id, "name": m.full_name, "email": m.email, "role": m.role,
+             "active": m.active, "me": m.id == principal.user_id,
              "attributes": self._attributes_text(m.attributes),
              "raw": {k: m.attributes.get(k) or ([] if k in team.LIST_KINDS else "")
                      for k in team.ATTRIBUTE_KINDS}}
@@ -47,7 +53,7 @@ class MembersState(TeamBaseState):
     def load(self) -> None:
         """Read the members with the current filters."""
         self.edit_id = 0
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             self.rows = []
             return
@@ -64,7 +70,7 @@ class MembersState(TeamBaseState):
         else:
             filters[kind] = value[:100]
         self.filters = filters
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is not None:
             self._reload(principal)
 
@@ -72,7 +78,7 @@ class MembersState(TeamBaseState):
     def clear_filters(self) -> None:
         """Show every member."""
         self.filters = {}
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is not None:
             self._reload(principal)
 
@@ -117,7 +123,7 @@ class MembersState(TeamBaseState):
     @rx.event
     def save_edit(self):  # noqa: ANN201
         """Store the member's attributes (admin only, own organization)."""
-        principal = self._require(*ADMIN)
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             return rx.toast.error(self._tr("error.not_allowed"))
         try:
@@ -135,3 +141,55 @@ class MembersState(TeamBaseState):
         return rx.toast.success(self._tr("team.members.saved"))
 
 
+
+    def _member_action(self, action):  # noqa: ANN001, ANN202
+        """Run ``action(session, principal)`` for an admin; return an error toast or None."""
+        principal = self._require_module(Module.TEAM.value, *ADMIN)
+        if principal is None:
+            return rx.toast.error(self._tr("error.not_allowed"))
+        try:
+            with session_scope() as session:
+                action(session, principal)
+        except team.SeatsExceeded as err:
+            return rx.toast.error(self._tr(err.code, **err.params()))
+        except NotAllowed:
+            return rx.toast.error(self._tr("error.not_allowed"))
+        except DomainError as err:
+            return rx.toast.error(self._tr(err.code))
+        self._reload(principal)
+        return None
+
+    @rx.event
+    def change_role(self, user_id: int, role: str):  # noqa: ANN201
+        """Give another member a new role (admin only, own organization)."""
+        error = self._member_action(lambda session, principal: team.set_member_role(
+            session, principal=principal, user_id=user_id, role=role))
+        return error or rx.toast.success(self._tr("team.members.role_changed"))
+
+    @rx.event
+    def ask_deactivate(self, user_id: int) -> None:
+        """Ask before deactivating: the member's sessions end at once."""
+        row = next((r for r in self.rows if r["id"] == user_id and not r["me"]), None)
+        if row is not None:
+            self.confirm_deactivate_id = user_id
+            self.confirm_deactivate_name = row["name"] or row["email"]
+
+    @rx.event
+    def cancel_deactivate(self) -> None:
+        """Keep the member active."""
+        self.confirm_deactivate_id = 0
+
+    @rx.event
+    def deactivate(self):  # noqa: ANN201
+        """Deactivate the confirmed member: sessions end, their pending invitations stop."""
+        user_id, self.confirm_deactivate_id = self.confirm_deactivate_id, 0
+        error = self._member_action(lambda session, principal: team.deactivate_member(
+            session, principal=principal, user_id=user_id, now=clock.now()))
+        return error or rx.toast.success(self._tr("team.members.deactivated"))
+
+    @rx.event
+    def reactivate(self, user_id: int):  # noqa: ANN201
+        """Let a deactivated member sign in again (needs a free seat)."""
+        error = self._member_action(lambda session, principal: team.reactivate_member(
+            session, principal=principal, user_id=user_id, now=clock.now()))
+        return error or rx.toast.success(self._tr("team.members.reactivated"))

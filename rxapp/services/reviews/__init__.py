@@ -1,0 +1,1 @@
+"""Review invitations (§4): timing, purchases, reminders, reviews, API keys."""
