@@ -49,6 +49,15 @@ def test_attendee_headers_in_four_languages_fill_every_field(session, world, hea
         "Zoé", "Müller", "Acier Bleu", "CTO", "FR", "energy", "pending", True)
 
 
+def test_registration_status_words_in_four_languages(session, world):
+    data = (b"Vorname;Nachname;E-Mail;Anmeldestatus\nA;B;a@example.com;angemeldet\n"
+            b"C;D;c@example.com;en attente\nE;F;e@example.com;avbokad\n")
+    report = _import(session, world, data)
+    assert report.ok, report.errors
+    assert [_by_email(session, world, f"{x}@example.com").registration_status
+            for x in "ace"] == ["registered", "pending", "cancelled"]
+
+
 def test_unknown_headers_ask_for_a_mapping_then_import(session, world):
     data = b"Given,Family,Contact,Firm\nAnn,Lee,ann@example.com,Solvik\n"
     report = _import(session, world, data)

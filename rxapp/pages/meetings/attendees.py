@@ -59,10 +59,10 @@ def _import_card() -> rx.Component:
                            color_scheme=rx.cond(s.import_result == "import.needs_mapping",
                                                 "amber", "red"), margin_top="8px")),
         rx.cond(s.map_open, rx.box(
-            rx.text(tr("meetings.mapping_help"), size="2", margin_bottom="6px"),
             mapping_step(rows=s.map_rows, fields=list(FIELD_KEYS), on_change=s.set_mapping,
                          on_apply=s.apply_mapping, on_cancel=s.cancel_mapping,
-                         missing=s.map_missing, busy=s.importing),
+                         missing=s.map_missing, busy=s.importing,
+                         help_key="meetings.mapping_help"),
             width="100%", margin_top="8px")),
         rx.foreach(s.import_errors, lambda e: rx.text(
             tr("import.line"), " ", e["line"], ": ", e["message"], size="2",

@@ -19,6 +19,15 @@ from rxapp.services.meetings.matching import visible_filter
 TOKEN_PURPOSE = "meeting_agenda"  # noqa: S105 - a label mixed into the HMAC, not a secret
 PAGE_SIZE = 25
 STATUSES = tuple(s.value for s in RegistrationStatus)
+# Registration statuses as exports in de/fr/sv (and en variants) write them.
+STATUS_WORDS = {
+    "canceled": "cancelled", "angemeldet": "registered", "registriert": "registered",
+    "ausstehend": "pending", "offen": "pending", "storniert": "cancelled",
+    "abgesagt": "cancelled", "inscrit": "registered", "inscrite": "registered",
+    "en attente": "pending", "annulé": "cancelled", "annulée": "cancelled",
+    "registrerad": "registered", "anmäld": "registered", "väntande": "pending",
+    "avbokad": "cancelled", "inställd": "cancelled",
+}
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,7 @@ def clean_attendee(values: dict[str, Any]) -> tuple[dict[str, Any], list[DomainE
     if lang not in LANGUAGES:
         errors.append(DomainError("participant.language_unknown", "language"))
     status = str(values.get("registration_status") or "registered").strip().lower()
+    status = STATUS_WORDS.get(status, status)
     if status not in STATUSES:
         errors.append(DomainError("meetings.bad_registration_status", "registration_status"))
     has_account = values.get("has_account")
