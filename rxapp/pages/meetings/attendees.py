@@ -19,7 +19,8 @@ def _row(row: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.text(row["first_name"], " ", row["last_name"], weight="medium"),
                 rx.text(row["email"], size="1", color_scheme="gray", word_break="break-all"),
-                spacing="0", flex="1", min_width="0",
+                # Wraps to its own line on a phone rather than squeezing the address.
+                spacing="0", flex="1 1 14em", min_width="0",
             ),
             rx.text(row["company"], " · ", row["country"], size="2"),
             rx.badge(tr("meetings.reg." + row["registration_status"].to(str))),
