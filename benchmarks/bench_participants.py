@@ -26,8 +26,24 @@ from tests.dbs import postgres_url
 from tests.states import make_state, signed_in_token
 
 ROWS = 100_000
-LAST = ["Müller", "Schäfer", "Dubois", "Lindqvist", "Andersson", "García", "Öberg", "Martin",
-        "Bernard", "Johansson", "Weber", "Fischer", "Lefèvre", "Nilsson", "Schmidt", "Karlsson"]
+LAST = [
+    "Müller",
+    "Schäfer",
+    "Dubois",
+    "Lindqvist",
+    "Andersson",
+    "García",
+    "Öberg",
+    "Martin",
+    "Bernard",
+    "Johansson",
+    "Weber",
+    "Fischer",
+    "Lefèvre",
+    "Nilsson",
+    "Schmidt",
+    "Karlsson",
+]
 FIRST = ["Anna", "Jörg", "Léa", "François", "Åsa", "Björn", "Emma", "Lukas", "Chloé", "Erik"]
 QUERIES = ["Dub", "Lindq", "Öberg", "mar", "Anna Mü", "schm", "Karlsson", "z"]
 
@@ -37,12 +53,17 @@ def _fill(url: str) -> tuple[int, int]:
     engine = db.get_engine(url)
     now = datetime.now(UTC)
     with Session(engine) as s:
-        org = Organization(name="Bench", slug=f"bench-{uuid.uuid4().hex[:6]}",
-                           modules=["interactions"])
+        org = Organization(
+            name="Bench", slug=f"bench-{uuid.uuid4().hex[:6]}", modules=["interactions"]
+        )
         s.add(org)
         s.commit()
-        user = User(organization_id=org.id, email=f"o{uuid.uuid4().hex[:6]}@example.com",
-                    password_hash=hash_password("bench-password"), role=Role.ORGANIZER.value)
+        user = User(
+            organization_id=org.id,
+            email=f"o{uuid.uuid4().hex[:6]}@example.com",
+            password_hash=hash_password("bench-password"),
+            role=Role.ORGANIZER.value,
+        )
         s.add(user)
         s.commit()
         org_id, user_id = org.id, user.id
@@ -52,14 +73,21 @@ def _fill(url: str) -> tuple[int, int]:
         # Make last names varied, like a real directory: a base name plus a suffix.
         last = f"{rnd.choice(LAST)}{rnd.choice(['', 'son', 'er', '-Berg', 'i'])}"
         first = rnd.choice(FIRST)
-        rows.append({
-            "organization_id": org_id, "first_name": first, "last_name": last,
-            "first_name_lower": first.lower(), "last_name_lower": last.lower(),
-            "email": f"p{i}@example.com", "language": "en", "created_at": now,
-        })
+        rows.append(
+            {
+                "organization_id": org_id,
+                "first_name": first,
+                "last_name": last,
+                "first_name_lower": first.lower(),
+                "last_name_lower": last.lower(),
+                "email": f"p{i}@example.com",
+                "language": "en",
+                "created_at": now,
+            }
+        )
     with engine.begin() as conn:
         for start in range(0, ROWS, 10_000):
-            conn.execute(insert(Participant.__table__), rows[start:start + 10_000])
+            conn.execute(insert(Participant.__table__), rows[start : start + 10_000])
         if engine.dialect.name == "postgresql":
             conn.execute(text("ANALYZE participant"))
         else:
@@ -90,10 +118,12 @@ def _measure(label: str, url: str) -> None:
             timings.append((time.perf_counter() - t0) * 1000)
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
-    print(f"{label:10} {ROWS:,} participants (filled in {fill_s:.1f} s; 'Dub' matches "
-          f"{dub_matches:,}): "
-          f"search handler median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms "
-          f"over {len(timings)} searches (goal: median < 100 ms)")
+    print(
+        f"{label:10} {ROWS:,} participants (filled in {fill_s:.1f} s; 'Dub' matches "
+        f"{dub_matches:,}): "
+        f"search handler median {statistics.median(timings):.1f} ms, p95 {p95:.1f} ms "
+        f"over {len(timings)} searches (goal: median < 100 ms)"
+    )
 
 
 def main() -> None:

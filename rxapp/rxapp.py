@@ -18,6 +18,10 @@ from rxapp.api import build_api
 from rxapp.api.middleware import protect
 from rxapp.pages.registry import add_registered_pages
 from rxapp.scheduler.lifespan import scheduler_lifespan_task
+from rxapp.settings import require_shared_secret
+
+# Several workers or hosts must sign links with one secret: refuse to start otherwise.
+require_shared_secret()
 
 app = rx.App(
     # The API routes, then the middleware that wraps everything the backend serves.

@@ -6,6 +6,7 @@ scheduler process) can use it.
 
 import os
 import secrets
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -93,6 +94,34 @@ def get_settings() -> Settings:
 SECRET_FILE_NAME = "secret"  # noqa: S105 - a file name, not a secret
 
 
+def require_shared_secret(environ: dict[str, str] | None = None) -> None:
+    """Refuse to start several app workers or hosts without one shared ``SECRET_KEY``.
+
+    Without it each process would make (or race to make) its own secret file, and a link
+    signed by one worker would be refused by the next.
+
+    Args:
+        environ: The environment (default: ``os.environ``).
+
+    Raises:
+        SystemExit: Redis (``REFLEX_REDIS_URL``) or ``GRANIAN_WORKERS`` > 1 is configured
+            and ``SECRET_KEY`` is not.
+
+    """
+    env = os.environ if environ is None else environ
+    if env.get("SECRET_KEY") or get_settings().secret_key:
+        return
+    try:
+        workers = int(env.get("GRANIAN_WORKERS") or "1")
+    except ValueError:
+        workers = 1
+    if env.get("REFLEX_REDIS_URL") or workers > 1:
+        raise SystemExit(
+            "SECRET_KEY must be set when Beckon runs on Redis or with several workers: "
+            "every process must sign links with the same secret."
+        )
+
+
 @lru_cache
 def get_secret_key() -> bytes:
     """Return the server secret: SECRET_KEY, else a random one kept in the data folder.
@@ -104,11 +133,22 @@ def get_secret_key() -> bytes:
     if settings.secret_key:
         return settings.secret_key.encode("utf-8")
     secret_file = settings.data_dir / SECRET_FILE_NAME
-    try:
-        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
+    if secret_file.exists():
         return secret_file.read_text(encoding="utf-8").strip().encode("utf-8")
+    # Written whole under a temporary name, then linked into place: the link fails if
+    # another process won the race, and nobody ever reads a created-but-empty file.
     value = secrets.token_urlsafe(48)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(value)
+    fd, tmp = tempfile.mkstemp(prefix=".secret-", dir=secret_file.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(value)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, secret_file)
+        except FileExistsError:
+            return secret_file.read_text(encoding="utf-8").strip().encode("utf-8")
+    finally:
+        os.unlink(tmp)
     return value.encode("utf-8")

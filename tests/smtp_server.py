@@ -28,21 +28,43 @@ class ScriptedHandler:
         self.always: str | None = None
         self.refuse_rcpt: dict[str, str] = {}
         self.delay = 0.0
+        # Seconds to wait before answering EHLO, MAIL, RCPT and the end of DATA: a server
+        # that stalls between commands, each answer just inside the per-command timeout.
+        self.stall = 0.0
+        # When set, MAIL FROM is answered with this reply (e.g. "550 5.7.1 Relaying denied").
+        self.refuse_mail_from: str | None = None
         self.data_commands = 0
         self._lock = threading.Lock()
 
     def answer_next(self, *actions: str) -> None:
         self.script.extend(actions)
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        session.host_name = hostname
+        if self.stall:
+            await asyncio.sleep(self.stall)
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        if self.stall:
+            await asyncio.sleep(self.stall)
+        if self.refuse_mail_from:
+            return self.refuse_mail_from
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if self.stall:
+            await asyncio.sleep(self.stall)
         if address in self.refuse_rcpt:
             return self.refuse_rcpt[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        if self.delay or self.stall:
+            await asyncio.sleep(self.delay or self.stall)
         with self._lock:
             self.data_commands += 1
             action = self.script.popleft() if self.script else self.always

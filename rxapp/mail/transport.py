@@ -11,13 +11,13 @@ import functools
 import io
 import logging
 import time
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from email.generator import BytesGenerator
 from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.policy import Compat32
 from email.utils import getaddresses, parseaddr
-from enum import StrEnum
 from typing import Protocol
 
 import aiosmtplib
@@ -26,9 +26,29 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from rxapp.clock import now as clock_now
+from rxapp.mail.outcomes import (
+    SendOutcome,
+    SendResult,
+    classify_code,
+    classify_exception,
+    classify_partial,
+)
+from rxapp.mail.smtp_steps import NotSent, send_in_steps
 from rxapp.models.mailbox_files import MailboxAttachment
 from rxapp.models.outbox import MailboxMessage, OutboxMessage
 from rxapp.settings import Settings
+
+__all__ = [
+    "MailboxTransport",
+    "SendOutcome",
+    "SendResult",
+    "SmtpTransport",
+    "Transport",
+    "classify_code",
+    "classify_exception",
+    "classify_partial",
+    "get_transport",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -37,37 +57,24 @@ logger = logging.getLogger(__name__)
 IDLE_PROBE_SECONDS = 10.0
 
 
-class SendOutcome(StrEnum):
-    """What the mail server said about one message."""
-
-    ACCEPTED = "accepted"  # taken for delivery (by at least one recipient)
-    TEMPORARY = "temporary"  # 4xx, lost connection, timeout: try again later
-    PERMANENT = "permanent"  # 5xx: will never be accepted as is
-
-
-@dataclass(frozen=True)
-class SendResult:
-    """The outcome of one send, with the server's words for the log and the UI."""
-
-    outcome: SendOutcome
-    detail: str = ""
-    code: int | None = None
-    # Recipients the server refused while accepting others: {address: (code, text)}.
-    refused: dict[str, tuple[int, str]] = field(default_factory=dict)
-
-    @property
-    def accepted(self) -> bool:
-        """Whether the message was taken for delivery."""
-        return self.outcome is SendOutcome.ACCEPTED
-
-
 class Transport(Protocol):
     """Anything that can deliver an email."""
 
     max_connections: int
 
-    async def send(self, email: EmailMessage, *, outbox: OutboxMessage | None = None) -> SendResult:
-        """Deliver one email; never raises for delivery problems."""
+    async def send(
+        self,
+        email: "EmailMessage | PreparedEmail",
+        *,
+        outbox: OutboxMessage | None = None,
+        timeout: float | None = None,
+        before_data: Callable[[], Awaitable[None]] | None = None,
+    ) -> SendResult:
+        """Deliver one email within ``timeout`` seconds; never raises for delivery problems.
+
+        ``before_data`` is awaited once the envelope is accepted, before the message
+        itself goes out; if it raises, nothing is sent.
+        """
         ...
 
     async def aclose(self) -> None:
@@ -75,12 +82,30 @@ class Transport(Protocol):
         ...
 
 
-def classify_code(code: int, text: str) -> SendResult:
-    """Map an SMTP reply code to an outcome: 4xx temporary, 5xx (and others) permanent."""
-    detail = f"{code} {text}".strip()
-    if 400 <= code < 500:
-        return SendResult(SendOutcome.TEMPORARY, detail, code)
-    return SendResult(SendOutcome.PERMANENT, detail, code)
+@dataclass(frozen=True)
+class PreparedEmail:
+    """An email flattened ahead of its conversation (in a worker thread, off the loop).
+
+    Attributes:
+        email: The email itself (the mailbox transport stores its parts).
+        wire: ``(sender, recipients, bytes)`` as SMTP sends it, or None for emails that
+            only aiosmtplib's own flattening handles.
+
+    """
+
+    email: EmailMessage
+    wire: tuple[str, list[str], bytes] | None
+
+
+def prepare_email(email: EmailMessage, recipients: list[str] | None = None) -> PreparedEmail:
+    """Flatten an email for SMTP now, so the send itself only writes bytes.
+
+    Args:
+        email: The rendered email.
+        recipients: Envelope recipients (default: from the To/Cc headers).
+
+    """
+    return PreparedEmail(email, _wire_form(email, recipients))
 
 
 def _recipients_of(email: EmailMessage) -> list[str]:
@@ -119,72 +144,9 @@ def header_text(value: object) -> str:
     return str(make_header(decode_header(str(value))))
 
 
-def classify_partial(
-    recipients: list[str], errors: dict[str, aiosmtplib.SMTPResponse], reply: str
-) -> SendResult:
-    """Classify a send that returned without raising but may hold per-recipient refusals.
-
-    aiosmtplib returns normally when at least one recipient was accepted. The message is
-    then delivered (retrying would duplicate it for the accepted ones); the refusals are
-    kept in ``refused`` and the detail so the UI can show them.
-    """
-    refused = {addr: (resp.code, resp.message) for addr, resp in errors.items()}
-    if refused and len(refused) >= len(recipients):
-        # Defensive: every recipient refused without an exception. Temporary if any 4xx.
-        codes = [code for code, _ in refused.values()]
-        worst = min(codes, key=lambda c: 0 if 400 <= c < 500 else 1)
-        return SendResult(
-            SendOutcome.TEMPORARY if 400 <= worst < 500 else SendOutcome.PERMANENT,
-            "; ".join(f"{a}: {c} {t}" for a, (c, t) in refused.items()),
-            worst,
-            refused,
-        )
-    detail = reply
-    if refused:
-        detail = "accepted, but refused for " + "; ".join(
-            f"{a}: {c} {t}" for a, (c, t) in refused.items()
-        )
-    return SendResult(SendOutcome.ACCEPTED, detail, 250, refused)
-
-
-def classify_exception(exc: BaseException) -> SendResult:
-    """Map an aiosmtplib/network exception to an outcome.
-
-    Connection, authentication and TLS problems are temporary whatever their code: they
-    are about our server setup, not about this message, and must not fail every email.
-    """
-    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
-        refused = {r.recipient: (r.code, r.message) for r in exc.recipients}
-        temporary = any(400 <= code < 500 for code, _ in refused.values())
-        detail = "; ".join(f"{a}: {c} {t}" for a, (c, t) in refused.items())
-        code = next(iter(refused.values()))[0] if refused else None
-        return SendResult(
-            SendOutcome.TEMPORARY if temporary else SendOutcome.PERMANENT, detail, code, refused
-        )
-    if isinstance(
-        exc,
-        aiosmtplib.SMTPAuthenticationError
-        | aiosmtplib.SMTPConnectError
-        | aiosmtplib.SMTPConnectResponseError
-        | aiosmtplib.SMTPHeloError
-        | aiosmtplib.SMTPNotSupported,
-    ):
-        return SendResult(SendOutcome.TEMPORARY, f"{type(exc).__name__}: {exc}")
-    if isinstance(exc, aiosmtplib.SMTPResponseException):
-        return classify_code(exc.code, exc.message)
-    if isinstance(
-        exc,
-        aiosmtplib.SMTPServerDisconnected
-        | aiosmtplib.SMTPTimeoutError
-        | TimeoutError
-        | ConnectionError
-        | OSError,
-    ):
-        return SendResult(SendOutcome.TEMPORARY, f"{type(exc).__name__}: {exc}")
-    if isinstance(exc, ValueError):
-        # aiosmtplib validates addresses before sending: a malformed address never passes.
-        return SendResult(SendOutcome.PERMANENT, f"invalid message: {exc}")
-    return SendResult(SendOutcome.TEMPORARY, f"{type(exc).__name__}: {exc}")
+def _flatten(email: EmailMessage, recipients: list[str]) -> tuple[str, list[str], bytes]:
+    sender = parseaddr(str(email["Sender"] or email["From"]))[1]
+    return sender, recipients, email.as_bytes(policy=email.policy.clone(linesep="\r\n"))
 
 
 class _PooledConnection:
@@ -252,45 +214,109 @@ class SmtpTransport:
         conn.last_used = time.monotonic()
         self._idle.append(conn)
 
-    async def send(self, email: EmailMessage, *, outbox: OutboxMessage | None = None) -> SendResult:
+    async def send(
+        self,
+        email: "EmailMessage | PreparedEmail",
+        *,
+        outbox: OutboxMessage | None = None,
+        timeout: float | None = None,
+        before_data: Callable[[], Awaitable[None]] | None = None,
+    ) -> SendResult:
         """Send one email over a pooled connection and classify the answer.
 
         Args:
             email: The rendered email.
-            outbox: The outbox row (unused by SMTP; the mailbox transport needs it).
+            outbox: The outbox row (its recipient is the envelope's).
+            timeout: Deadline in seconds for the whole conversation: waiting for a
+                connection, connect, TLS, AUTH, MAIL, RCPT and DATA together. aiosmtplib's
+                own timeout is per command; a server that stalls just under it between
+                commands could otherwise outlast the worker's lease.
+            before_data: Awaited after MAIL and RCPT were accepted and before DATA, so
+                the envelope overlaps the caller's work (the worker commits the previous
+                message's result there). If it raises, the envelope is reset unsent.
 
         Returns:
-            Accepted, temporary (retry) or permanent (failed, with the server's reply).
+            Accepted, temporary (retry), permanent (failed, with the server's reply) or
+            sender refused (pause sending).
 
         """
-        async with self._slots:
-            conn: _PooledConnection | None = None
-            try:
+        conn: _PooledConnection | None = None
+        slot = False
+        try:
+            async with asyncio.timeout(timeout):
+                await self._slots.acquire()
+                slot = True
                 conn = await self._checkout()
                 # The outbox row names its one recipient: no need to parse headers again.
-                recipients = [outbox.recipient] if outbox is not None else _recipients_of(email)
-                wire = _wire_form(email, recipients)
-                if wire is None:
+                if isinstance(email, PreparedEmail):
+                    wire, email = email.wire, email.email
+                    recipients = wire[1] if wire else _recipients_of(email)
+                else:
+                    # The outbox row names its one recipient: no need to parse headers.
+                    recipients = [outbox.recipient] if outbox is not None else _recipients_of(email)
+                    wire = _wire_form(email, recipients)
+                if wire is None and before_data is None:
                     errors, reply = await conn.client.send_message(email)
                 else:
-                    errors, reply = await conn.client.sendmail(*wire)
-            except Exception as exc:
-                result = classify_exception(exc)
-                if conn is not None:
-                    # After a reply error aiosmtplib has sent RSET: the connection is fine.
-                    if isinstance(exc, aiosmtplib.SMTPResponseException) and not isinstance(
-                        exc, aiosmtplib.SMTPServerDisconnected
-                    ):
-                        self._release(conn)
-                    else:
-                        await self._discard(conn)
-                logger.info(
-                    "smtp send not accepted",
-                    extra={"outcome": result.outcome.value, "detail": result.detail},
+                    if wire is None:
+                        wire = _flatten(email, recipients)
+                    errors, reply = await send_in_steps(conn.client, *wire, before_data)
+        except Exception as exc:
+            if isinstance(exc, NotSent):
+                result = SendResult(SendOutcome.TEMPORARY, f"not sent: {exc}")
+            elif isinstance(exc, TimeoutError) and not isinstance(exc, aiosmtplib.SMTPException):
+                result = SendResult(
+                    SendOutcome.TEMPORARY,
+                    f"SMTP conversation took longer than {timeout:g} s; abandoned",
                 )
-                return result
-            self._release(conn)
-            return classify_partial(recipients, errors, reply)
+            else:
+                result = classify_exception(exc)
+            if conn is not None:
+                # After a reply error the envelope was reset: the connection is fine.
+                if isinstance(exc, aiosmtplib.SMTPResponseException | NotSent) and not isinstance(
+                    exc, aiosmtplib.SMTPServerDisconnected
+                ):
+                    self._release(conn)
+                else:
+                    await self._discard(conn)
+            logger.info(
+                "smtp send not accepted",
+                extra={"outcome": result.outcome.value, "detail": result.detail},
+            )
+            return result
+        finally:
+            if slot:
+                self._slots.release()
+        self._release(conn)
+        return classify_partial(recipients, errors, reply)
+
+    async def probe_sender(self, sender: str, *, timeout: float | None = None) -> SendResult:
+        """Ask the server whether it takes ``sender`` (MAIL FROM, then RSET): nothing is sent.
+
+        Used while sending is paused because the sender was refused.
+
+        Args:
+            sender: The envelope sender address.
+            timeout: Deadline for the whole probe.
+
+        Returns:
+            Accepted when MAIL FROM got 2xx, else the classified refusal or failure.
+
+        """
+        client = self._new_client()
+        try:
+            async with asyncio.timeout(timeout):
+                await client.connect()
+                reply = await client.mail(sender)
+                await client.rset()
+                with contextlib.suppress(Exception):
+                    await client.quit()
+        except Exception as exc:
+            return classify_exception(exc)
+        finally:
+            with contextlib.suppress(Exception):
+                client.close()
+        return SendResult(SendOutcome.ACCEPTED, f"{reply.code} {reply.message}", reply.code)
 
     async def aclose(self) -> None:
         """Say goodbye to the server on every idle connection."""
@@ -349,17 +375,33 @@ class MailboxTransport:
             return SendResult(SendOutcome.ACCEPTED, "already in mailbox", 250)
         return SendResult(SendOutcome.ACCEPTED, "stored in mailbox", 250)
 
-    async def send(self, email: EmailMessage, *, outbox: OutboxMessage | None = None) -> SendResult:
+    async def send(
+        self,
+        email: "EmailMessage | PreparedEmail",
+        *,
+        outbox: OutboxMessage | None = None,
+        timeout: float | None = None,
+        before_data: Callable[[], Awaitable[None]] | None = None,
+    ) -> SendResult:
         """Store the email in the mailbox table.
 
         Args:
             email: The rendered email.
             outbox: The outbox row, linked so a retry does not store it twice.
+            timeout: Unused: a local insert has no conversation to bound.
+            before_data: Awaited before storing; if it raises, nothing is stored.
 
         Returns:
             Accepted (or temporary if the database is unavailable).
 
         """
+        if isinstance(email, PreparedEmail):
+            email = email.email
+        if before_data is not None:
+            try:
+                await before_data()
+            except Exception as exc:
+                return SendResult(SendOutcome.TEMPORARY, f"not sent: {type(exc).__name__}: {exc}")
         try:
             return await asyncio.to_thread(self._store, email, outbox)
         except Exception as exc:  # the database hiccuped: try again later

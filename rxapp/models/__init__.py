@@ -55,6 +55,7 @@ from rxapp.models.reviews import (
     ReviewInvitation,
     ReviewSettings,
 )
+from rxapp.models.sending import SendingPause
 from rxapp.models.team import (
     AttributeKind,
     AttributeOption,
@@ -114,6 +115,7 @@ __all__ = [
     "Organization",
     "OutboxMessage",
     "Role",
+    "SendingPause",
     "StatusEvent",
     "StatusKind",
     "TabBinding",

@@ -1,23 +1,25 @@
-"""Claiming and fencing outbox rows: the database half of the scheduler (R-MSG-2, R-MSG-3).
+"""Claiming, sweeping and fenced writes on the outbox: the database side of the engine.
 
-Claiming is one UPDATE ... RETURNING over ``state = 'scheduled' AND due_at <= now``, with
-``FOR UPDATE SKIP LOCKED`` on PostgreSQL and a compare-and-set on ``state`` everywhere, so
-several workers never claim one message. A claim gives the row a fresh ``claim_token``
-and a lease; every later write is fenced by that token.
+* Claiming is one UPDATE ... RETURNING over ``state = 'scheduled' AND due_at <= now``
+  (the ``(state, due_at)`` index), with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL and a
+  compare-and-set on ``state`` everywhere, so several workers never claim one message.
+* A claim gives the row a fresh ``claim_token`` and a lease stamped by the database
+  clock. Every later write is fenced by that token, so a worker whose lease was swept
+  and re-claimed cannot mark anything.
+* Expired leases are swept by a separate statement, keeping the claim query free of OR.
 """
 
 import logging
 import uuid
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import configure_mappers
 
 from rxapp.models.outbox import MessageState, OutboxMessage, StatusEvent, StatusKind
-from rxapp.scheduler.retry import RetryPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ class BatchResult:
     cancelled: int = 0
     released: int = 0  # lease too short to start a send: put back unsent
     lost: int = 0  # fenced mark found another claim: the lease was taken over
+    paused: int = 0  # the server refused our sender: put back unsent, sending paused
 
     def add(self, other: "BatchResult") -> None:
         """Accumulate another result into this one."""
@@ -45,25 +48,35 @@ class BatchResult:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-@dataclass
-class _Job:
-    message: OutboxMessage
-    organization_name: str
-    result: BatchResult = field(default_factory=BatchResult)
-    reply_to: str = ""
+def database_now(conn: Any) -> datetime:
+    """Return the database's clock, the one every lease is stamped and swept by.
+
+    Leases are compared across hosts, so they must not depend on any host's wall clock.
+    SQLite is embedded: its clock is this host's.
+    """
+    if conn.dialect.name == "postgresql":
+        return conn.execute(select(func.now())).scalar_one()
+    return datetime.now(UTC)
 
 
 def claim_due(
-    engine: Engine, *, now: datetime, limit: int, lease_seconds: float, token: str | None = None
+    engine: Engine,
+    *,
+    now: datetime,
+    limit: int,
+    lease_seconds: float,
+    token: str | None = None,
+    lease_from: datetime | None = None,
 ) -> list[OutboxMessage]:
     """Claim up to ``limit`` due messages for one worker, in one short transaction.
 
     Args:
         engine: Database engine.
-        now: Current time; messages with ``due_at <= now`` are due.
+        now: Current (business) time; messages with ``due_at <= now`` are due.
         limit: Batch size.
         lease_seconds: How long the claim holds before a sweep may hand it to another worker.
         token: Claim token (default: a fresh UUID).
+        lease_from: Start of the lease (default: the database clock, see ``database_now``).
 
     Returns:
         The claimed messages, detached, ordered by due time, ``state == 'sending'``.
@@ -89,12 +102,13 @@ def claim_due(
         .values(
             state=SENDING,
             claim_token=token,
-            lease_until=now + timedelta(seconds=lease_seconds),
             attempts=OUTBOX.c.attempts + 1,
         )
         .returning(*OUTBOX.c)
     )
     with engine.begin() as conn:
+        start = lease_from or database_now(conn)
+        stmt = stmt.values(lease_until=start + timedelta(seconds=lease_seconds))
         rows = conn.execute(stmt).mappings().all()
     # Detached snapshots; model_construct skips validation the database already did
     # (10x cheaper than __init__, which dominated a 100-message claim).
@@ -104,32 +118,45 @@ def claim_due(
     return messages
 
 
-def sweep_expired_leases(engine: Engine, *, now: datetime) -> int:
+def sweep_expired_leases(engine: Engine, *, now: datetime | None = None) -> int:
     """Put messages whose worker's lease expired back to ``scheduled``.
 
     Their claim token is cleared, so the old worker's fenced marks find nothing.
 
     Args:
         engine: Database engine.
-        now: Current time.
+        now: Time to compare leases with (default: the database clock, as leases use).
 
     Returns:
         How many messages were put back.
 
     """
-    stmt = (
-        update(OUTBOX)
-        .where(OUTBOX.c.state == SENDING, OUTBOX.c.lease_until < now)
-        .values(state=SCHEDULED, claim_token=None, lease_until=None)
-    )
     with engine.begin() as conn:
+        stmt = (
+            update(OUTBOX)
+            .where(OUTBOX.c.state == SENDING, OUTBOX.c.lease_until < (now or database_now(conn)))
+            .values(state=SCHEDULED, claim_token=None, lease_until=None)
+        )
         count = conn.execute(stmt).rowcount or 0
     if count:
         logger.warning("expired leases swept", extra={"count": count})
     return count
 
 
-def _fence(message: OutboxMessage) -> list[Any]:
+def begin_sqlite_transaction(conn: Any) -> None:
+    """Make sure a SQLite connection is inside a transaction before a savepoint."""
+    # pysqlite only issues BEGIN before DML; a SAVEPOINT as the first statement would start
+    # its own transaction and its RELEASE would commit it. A no-op write makes pysqlite
+    # BEGIN first, so savepoints nest inside the batch transaction.
+    if conn.dialect.name != "sqlite":
+        return
+    driver = conn.connection.driver_connection
+    if driver is not None and not driver.in_transaction:
+        conn.exec_driver_sql("DELETE FROM outbox_message WHERE 0")
+
+
+def fence(message: OutboxMessage) -> list[Any]:
+    """Conditions that hold only while this claim of the message is still the current one."""
     return [
         OUTBOX.c.id == message.id,
         OUTBOX.c.claim_token == message.claim_token,
@@ -137,7 +164,8 @@ def _fence(message: OutboxMessage) -> list[Any]:
     ]
 
 
-def _status_values(message: OutboxMessage, event: StatusKind, detail: str, now: datetime) -> dict:
+def status_values(message: OutboxMessage, event: StatusKind, detail: str, now: datetime) -> dict:
+    """Column values of a status log line about a message."""
     return {
         "organization_id": message.organization_id,
         "entity_type": message.entity_type,
@@ -149,7 +177,7 @@ def _status_values(message: OutboxMessage, event: StatusKind, detail: str, now: 
     }
 
 
-def _fenced_update(
+def fenced_update(
     conn: Any,
     message: OutboxMessage,
     values: dict[str, Any],
@@ -157,9 +185,10 @@ def _fenced_update(
     detail: str,
     now: datetime,
 ) -> bool:
-    done = conn.execute(update(OUTBOX).where(*_fence(message)).values(**values)).rowcount == 1
+    """Update a message only while our claim holds, logging ``event`` when it did."""
+    done = conn.execute(update(OUTBOX).where(*fence(message)).values(**values)).rowcount == 1
     if done and event is not None and message.entity_type is not None:
-        conn.execute(insert(EVENTS).values(**_status_values(message, event, detail, now)))
+        conn.execute(insert(EVENTS).values(**status_values(message, event, detail, now)))
     return done
 
 
@@ -174,33 +203,18 @@ def failed_values(detail: str) -> dict[str, Any]:
     }
 
 
-def retry_or_fail(
-    policy: RetryPolicy,
-    conn: Any,
-    message: OutboxMessage,
-    detail: str,
-    now: datetime,
-    result: "BatchResult",
-) -> None:
-    """Put a claimed message back for a later attempt, or fail it when the policy gives up."""
-    retry_at = policy.next_attempt_at(message.attempts, now)
-    if retry_at is None:
-        detail = f"gave up after {message.attempts} attempts: {detail}"
-        if _fenced_update(conn, message, failed_values(detail), StatusKind.FAILED, detail, now):
-            result.failed += 1
-        else:
-            result.lost += 1
-        return
+def release(engine: Engine, message: OutboxMessage) -> int:
+    """Put a claimed message back to ``scheduled`` unsent, without counting an attempt.
+
+    Returns:
+        1 when released, 0 when the claim was no longer ours.
+
+    """
     values = {
         "state": SCHEDULED,
-        "due_at": retry_at,
-        "next_attempt_at": retry_at,
         "claim_token": None,
         "lease_until": None,
-        "last_error": detail,
+        "attempts": OUTBOX.c.attempts - 1,
     }
-    # No status event for a retry: the log shows outcomes, not every hiccup.
-    if _fenced_update(conn, message, values, None, detail, now):
-        result.retried += 1
-    else:
-        result.lost += 1
+    with engine.begin() as conn:
+        return conn.execute(update(OUTBOX).where(*fence(message)).values(**values)).rowcount

@@ -1,14 +1,22 @@
 """The scheduler worker: claim due messages, re-check, render, send, mark (R-MSG-2, R-MSG-3).
 
-Safety rules, each with its reason:
+Safety rules, each with its reason (claims and fencing: see ``scheduler.claims``):
 
-* Claims and fencing live in ``claims.py``: a worker whose lease was swept and
-  re-claimed cannot mark anything.
 * No database transaction is open during an SMTP conversation.
-* Each connection sends one message and commits its result before sending the next:
-  a worker killed at any moment leaves at most one delivered-but-unmarked message per
-  open connection (the only way a message can arrive twice).
-* Expired leases are swept by a separate statement, keeping the claim query free of OR.
+* A message's DATA goes out only after the previous message on the same connection has
+  its result committed (its envelope may go ahead, overlapping that commit): a worker
+  killed at any moment leaves at most one delivered-but-unmarked message per open
+  connection (the only way a message can arrive twice).
+* One deadline bounds the whole SMTP conversation (connect, TLS, AUTH, MAIL, RCPT,
+  DATA), and a send starts only while the lease outlives that deadline plus the time to
+  record the result; recording is retried until just before the lease ends. So a stalled
+  server cannot keep a send going past the lease, when another worker may take it over.
+* Leases are stamped by the database clock and timed locally with a monotonic clock,
+  so no host's wall clock matters.
+* Rendering (templates, report PDFs) runs in a worker thread with its own session: a
+  scheduler inside the web app never freezes its pages.
+* A sender the server refuses (5xx to MAIL FROM) pauses sending for every worker until
+  the server takes it again; the messages stay scheduled.
 """
 
 import asyncio
@@ -17,46 +25,65 @@ import functools
 import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
-from email.message import EmailMessage
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parseaddr
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from rxapp import clock as app_clock
 from rxapp.mail.render import render_message
-from rxapp.mail.transport import SendOutcome, SendResult, Transport, get_transport
-from rxapp.models.accounts import Organization
-from rxapp.models.outbox import MessageState, OutboxMessage, StatusKind
+from rxapp.mail.transport import (
+    PreparedEmail,
+    SendOutcome,
+    SendResult,
+    Transport,
+    get_transport,
+    prepare_email,
+)
+from rxapp.models.outbox import OutboxMessage
 from rxapp.scheduler import kinds
 from rxapp.scheduler.claims import (
-    EVENTS,
-    OUTBOX,
-    SCHEDULED,
-    SENDING,
     BatchResult,
-    _fence,
-    _fenced_update,
-    _Job,
-    _status_values,
     claim_due,
-    failed_values,
-    retry_or_fail,
+    database_now,
+    release,
     sweep_expired_leases,
 )
+from rxapp.scheduler.marks import mark_many, prepare_claimed
+from rxapp.scheduler.pause import SendingPauseGate
+from rxapp.scheduler.recorder import Recorder
 from rxapp.scheduler.retry import RetryPolicy
 from rxapp.settings import Settings, get_settings
+
+__all__ = ["BatchResult", "Worker", "claim_due", "database_now", "sweep_expired_leases"]
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Do not start a send unless the lease outlives the SMTP timeout by this much.
+# Time kept after the SMTP deadline to record the result before the lease ends.
 LEASE_SAFETY_SECONDS = 5.0
+# Jobs rendered per worker-thread call: large enough to amortise the hand-over, small
+# enough that the connections start sending a batch while the rest renders.
+RENDER_CHUNK = 8
+
+
+@dataclass
+class _Job:
+    message: OutboxMessage
+    organization_name: str
+    # Monotonic time when the lease ends (measured from before the claim: conservative).
+    lease_deadline: float = 0.0
+    # Rendered and flattened in a worker thread before the job reaches a connection.
+    email: PreparedEmail | None = None
+    render_error: str = ""
+    # The organization's contact address: replies go there, not to the no-reply sender.
+    reply_to: str = ""
 
 
 class Worker:
@@ -66,8 +93,9 @@ class Worker:
         engine: Database engine.
         transport: Where emails go (SMTP pool or mailbox).
         settings: Batch size, lease, poll interval, sender (default: app settings).
-        clock: Returns aware "now" (default: the app clock, which tests can pin).
+        clock: Returns aware "now" for due times and marks (default: the app clock).
         retry_policy: Backoff for temporary failures.
+        monotonic: Clock that times leases locally (tests replace it).
 
     """
 
@@ -79,15 +107,19 @@ class Worker:
         settings: Settings | None = None,
         clock: Callable[[], datetime] | None = None,
         retry_policy: RetryPolicy | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.engine = engine
         self.transport = transport
         self.settings = settings or get_settings()
         self.clock = clock or app_clock.now
+        self.monotonic = monotonic
         self.retry_policy = retry_policy or RetryPolicy()
         self.batch_size = self.settings.scheduler_batch_size
+        # One deadline for a whole SMTP conversation.
+        self.conversation_seconds = float(self.settings.smtp_timeout_seconds)
         self.lease_seconds = float(self.settings.scheduler_lease_seconds)
-        floor = 2 * self.settings.smtp_timeout_seconds + LEASE_SAFETY_SECONDS
+        floor = 2 * self.conversation_seconds + LEASE_SAFETY_SECONDS
         if self.lease_seconds < floor:
             # A lease shorter than one SMTP conversation would release every claim unsent.
             logger.warning(
@@ -97,13 +129,35 @@ class Worker:
             self.lease_seconds = floor
         self.worker_id = uuid.uuid4().hex[:8]
         self.connections = max(1, getattr(transport, "max_connections", 1))
+        self.sender_address = parseaddr(self.settings.mail_from)[1]
         # Live totals of the current run_forever (monitoring, benchmarks).
         self.totals = BatchResult()
-        self._pending_marks: list[tuple[OutboxMessage, SendResult, asyncio.Future]] = []
-        self._flusher: asyncio.Task | None = None
+        self.paused = False
+        self._pause = SendingPauseGate(
+            engine=engine,
+            transport=transport,
+            sender=self.sender_address,
+            clock=self.clock,
+            monotonic=monotonic,
+            timeout=self.conversation_seconds,
+            worker_id=self.worker_id,
+        )
         # SQLite has one writer: one DB thread avoids lock waits between our own threads.
-        db_threads = 1 if engine.dialect.name == "sqlite" else self.connections + 1
+        sqlite = engine.dialect.name == "sqlite"
+        db_threads = 1 if sqlite else self.connections + 1
+        # Two group commits in flight on PostgreSQL: a mark need not wait for the
+        # previous group's commit.
+        self._recorder = Recorder(
+            engine=engine,
+            in_db=self._in_db,
+            clock=self.clock,
+            monotonic=monotonic,
+            retry_policy=self.retry_policy,
+            max_flushes=1 if sqlite else 2,
+        )
         self._db = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="outbox-db")
+        # Rendering reads the database and builds PDFs: off the event loop, bounded.
+        self._render_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="outbox-render")
 
     @classmethod
     def from_settings(
@@ -130,222 +184,101 @@ class Worker:
     def _prepare(
         self, messages: Sequence[OutboxMessage], now: datetime
     ) -> tuple[list[_Job], BatchResult]:
-        """Re-check each claimed message and look up sender names, in one transaction."""
-        result = BatchResult(claimed=len(messages))
-        jobs: list[_Job] = []
-        with Session(self.engine, expire_on_commit=False) as session:
-            org_ids = {m.organization_id for m in messages}
-            names = {
-                org_id: sender_name or name
-                for org_id, name, sender_name in session.execute(
-                    select(Organization.id, Organization.name, Organization.sender_name).where(
-                        Organization.id.in_(org_ids)  # type: ignore[union-attr]
-                    )
-                ).all()
-            }
-            replies = {
-                org_id: contact or ""
-                for org_id, contact in session.execute(
-                    select(Organization.id, Organization.contact_email).where(
-                        Organization.id.in_(org_ids)  # type: ignore[union-attr]
-                    )
-                ).all()
-            }
-            conn = session.connection()
-            for message in messages:
-                if message.attempts > self.retry_policy.max_attempts:
-                    # Claimed again and again without a result: it keeps killing workers.
-                    detail = f"gave up after {message.attempts - 1} attempts"
-                    if _fenced_update(
-                        conn, message, failed_values(detail), StatusKind.FAILED, detail, now
-                    ):
-                        result.failed += 1
-                    continue
-                try:
-                    reason = kinds.check(session, message, now)
-                except Exception as exc:
-                    logger.exception("send check failed", extra={"outbox_id": message.id})
-                    detail = f"send check error: {exc}"
-                    retry_or_fail(self.retry_policy, conn, message, detail, now, result)
-                    continue
-                if reason:
-                    values = {
-                        "state": MessageState.CANCELLED.value,
-                        "claim_token": None,
-                        "lease_until": None,
-                        "next_attempt_at": None,
-                        "last_error": reason,
-                    }
-                    if _fenced_update(conn, message, values, StatusKind.CANCELLED, reason, now):
-                        result.cancelled += 1
-                    continue
-                jobs.append(_Job(message, names.get(message.organization_id, ""),
-                                 reply_to=replies.get(message.organization_id, "")))
-            session.commit()
+        """Re-check claimed messages (see ``prepare_claimed``) and wrap them as jobs."""
+        ready, result = prepare_claimed(self.engine, messages, now, self.retry_policy)
+        jobs = [_Job(message, name, reply_to=reply) for message, name, reply in ready]
         return jobs, result
 
     def _mark(self, message: OutboxMessage, outcome: SendResult, now: datetime) -> BatchResult:
         """Record one send's outcome in its own transaction, fenced by the claim token."""
-        return self._mark_many([(message, outcome)], now)[0]
+        return mark_many(self.engine, [(message, outcome)], now, self.retry_policy)[0]
 
-    def _mark_many(
-        self, items: Sequence[tuple[OutboxMessage, SendResult]], now: datetime
-    ) -> list[BatchResult]:
-        """Record finished sends, fenced by their claim tokens, in one short transaction.
+    async def check_pause(self, *, force_probe: bool = False) -> bool:
+        """Whether sending is paused (see ``SendingPauseGate.check``)."""
+        self.paused = await self._pause.check(self._in_db, force=force_probe)
+        return self.paused
 
-        This is group commit: the consumers whose sends finished while the previous
-        commit ran share the next one. Every send in the group is already over, and each
-        consumer waits for its commit before it sends again, so a failure here leaves at
-        most one unmarked message per connection, as a crash would.
+    def _render_many(self, jobs: Sequence[_Job], now: datetime) -> None:
+        """Render and flatten jobs (a worker thread, its own session, the worker's clock).
+
+        Templates and report PDFs are CPU work and database reads: on the event loop they
+        would freeze every page of an app running the in-app scheduler.
         """
-        results = [BatchResult() for _ in items]
-        plain_sent = [
-            i
-            for i, (_m, o) in enumerate(items)
-            if o.outcome is SendOutcome.ACCEPTED and not o.refused
-        ]
-        with self.engine.begin() as conn:
-            if plain_sent:
-                # One statement for all clean deliveries: (id, claim_token) is the fence.
-                keys = [(items[i][0].id, items[i][0].claim_token) for i in plain_sent]
-                marked = set(
-                    conn.execute(
-                        update(OUTBOX)
-                        .where(
-                            tuple_(OUTBOX.c.id, OUTBOX.c.claim_token).in_(keys),
-                            OUTBOX.c.state == SENDING,
-                        )
-                        .values(
-                            state=MessageState.SENT.value,
-                            sent_at=now,
-                            claim_token=None,
-                            lease_until=None,
-                            next_attempt_at=None,
-                            last_error="",
-                        )
-                        .returning(OUTBOX.c.id)
-                    ).scalars()
-                )
-                events = []
-                for i in plain_sent:
-                    message = items[i][0]
-                    if message.id in marked:
-                        results[i].sent += 1
-                        if message.entity_type is not None:
-                            events.append(_status_values(message, StatusKind.SENT, "", now))
-                    else:
-                        results[i].lost += 1
-                if events:
-                    conn.execute(insert(EVENTS), events)
-            for i, (message, outcome) in enumerate(items):
-                if i in plain_sent:
-                    continue
-                result = results[i]
-                if outcome.outcome is SendOutcome.ACCEPTED:
-                    values = {
-                        "state": MessageState.SENT.value,
-                        "sent_at": now,
-                        "claim_token": None,
-                        "lease_until": None,
-                        "next_attempt_at": None,
-                        # Partial refusals are kept so the UI can show them.
-                        "last_error": outcome.detail,
-                    }
-                    if _fenced_update(conn, message, values, StatusKind.SENT, "", now):
-                        result.sent += 1
-                    else:
-                        result.lost += 1
-                elif outcome.outcome is SendOutcome.PERMANENT:
-                    values = failed_values(outcome.detail)
-                    if _fenced_update(
-                        conn, message, values, StatusKind.FAILED, outcome.detail, now
-                    ):
-                        result.failed += 1
-                    else:
-                        result.lost += 1
-                else:
-                    retry_or_fail(self.retry_policy, conn, message, outcome.detail, now, result)
-        for (message, _outcome), result in zip(items, results, strict=True):
-            if result.lost:
-                logger.warning(
-                    "lease lost before marking; leaving the message to its new owner",
-                    extra={"outbox_id": message.id, "worker": self.worker_id},
-                )
-        return results
-
-    async def _record(self, message: OutboxMessage, outcome: SendResult) -> BatchResult:
-        """Queue a finished send for the next group commit and wait until it is committed."""
-        future: asyncio.Future[BatchResult] = asyncio.get_running_loop().create_future()
-        self._pending_marks.append((message, outcome, future))
-        if self._flusher is None or self._flusher.done():
-            self._flusher = asyncio.create_task(self._flush_marks())
-        return await future
-
-    async def _flush_marks(self) -> None:
-        while self._pending_marks:
-            group, self._pending_marks = self._pending_marks, []
-            try:
-                results = await self._in_db(
-                    self._mark_many, [(m, o) for m, o, _f in group], self.clock()
-                )
-            except Exception as exc:
-                for _m, _o, future in group:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            for (_m, _o, future), result in zip(group, results, strict=True):
-                if not future.done():
-                    future.set_result(result)
-
-    def _release(self, message: OutboxMessage) -> int:
-        values = {
-            "state": SCHEDULED,
-            "claim_token": None,
-            "lease_until": None,
-            "attempts": OUTBOX.c.attempts - 1,
-        }
-        with self.engine.begin() as conn:
-            return conn.execute(update(OUTBOX).where(*_fence(message)).values(**values)).rowcount
-
-    # -- send (event loop) --------------------------------------------------------------
-
-    def _render(self, job: _Job, now: datetime) -> EmailMessage:
-        # Send-time values (links, PDFs) come from the kind table with this worker's
-        # own session and clock, never the app's global ones.
         with Session(self.engine, expire_on_commit=False) as session:
-            context, attachments = kinds.send_time_parts(session, job.message, now)
-        return render_message(
-            job.message,
-            organization_name=job.organization_name,
-            sender=self.settings.mail_from,
-            now=now,
-            extra_context=context,
-            attachments=attachments,
-            reply_to=job.reply_to,
-        )
+            for job in jobs:
+                try:
+                    # Send-time values (links, PDFs) come from the kind table with this
+                    # thread's own session and the worker's clock, never global ones.
+                    context, attachments = kinds.send_time_parts(session, job.message, now)
+                    email = render_message(
+                        job.message,
+                        organization_name=job.organization_name,
+                        sender=self.settings.mail_from,
+                        now=now,
+                        extra_context=context,
+                        attachments=attachments,
+                        reply_to=job.reply_to,
+                    )
+                    job.email = prepare_email(email, [job.message.recipient])
+                except Exception as exc:
+                    # A template bug or a missing kind never fixes itself by waiting.
+                    logger.exception("render failed", extra={"outbox_id": job.message.id})
+                    session.rollback()  # a database error must not spoil the next job
+                    job.render_error = f"render error: {type(exc).__name__}: {exc}"
 
-    async def _process(self, job: _Job) -> BatchResult:
+    async def _render_into(self, jobs: Sequence[_Job], queue: "asyncio.Queue[_Job | None]") -> None:
+        """Render jobs a few at a time and queue each chunk as soon as it is ready."""
+        loop = asyncio.get_running_loop()
+        for start in range(0, len(jobs), RENDER_CHUNK):
+            chunk = jobs[start : start + RENDER_CHUNK]
+            await loop.run_in_executor(self._render_pool, self._render_many, chunk, self.clock())
+            for job in chunk:
+                await queue.put(job)
+
+    async def _process(
+        self, job: _Job, before_data: Callable[[], Awaitable[None]] | None = None
+    ) -> tuple[BatchResult, "asyncio.Future[BatchResult] | None"]:
+        """Render and send one message; return its result, or a pending record of it.
+
+        Args:
+            job: The claimed message.
+            before_data: Awaited after the envelope and before DATA: the previous
+                message on this connection must be recorded before this one can arrive.
+
+        Returns:
+            ``(result, None)`` when nothing was sent, else ``(empty, record)`` where
+            ``record`` is the task committing the outcome.
+
+        """
         message = job.message
-        now = self.clock()
-        margin = timedelta(seconds=self.settings.smtp_timeout_seconds + LEASE_SAFETY_SECONDS)
-        if message.lease_until is None or now + margin > message.lease_until:
-            # The lease could expire mid-conversation and another worker re-send it.
-            released = await self._in_db(self._release, message)
-            return BatchResult(released=released)
-        try:
-            email = self._render(job, now)
-        except Exception as exc:
-            # A template bug or a missing kind never fixes itself by waiting.
-            logger.exception("render failed", extra={"outbox_id": message.id})
-            outcome = SendResult(
-                SendOutcome.PERMANENT, f"render error: {type(exc).__name__}: {exc}"
-            )
+        if self.paused:
+            released = await self._in_db(release, self.engine, message)
+            return BatchResult(released=released), None
+        if job.email is None and not job.render_error:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._render_pool, self._render_many, [job], self.clock())
+        if job.email is None:
+            outcome = SendResult(SendOutcome.PERMANENT, job.render_error)
         else:
-            outcome = await self.transport.send(email, outbox=message)
-        # Commit the outcome before this connection sends anything else (see module doc).
-        result = await self._record(message, outcome)
-        log = logger.info if outcome.accepted else logger.warning
-        log(
+            # Checked after rendering, right before the conversation starts.
+            remaining = job.lease_deadline - self.monotonic()
+            if remaining < self.conversation_seconds + LEASE_SAFETY_SECONDS:
+                # The lease could expire mid-conversation and another worker re-send it.
+                released = await self._in_db(release, self.engine, message)
+                return BatchResult(released=released), None
+            outcome = await self.transport.send(
+                job.email,
+                outbox=message,
+                timeout=self.conversation_seconds,
+                before_data=before_data,
+            )
+        if outcome.outcome is SendOutcome.SENDER_REFUSED:
+            # Not this message's fault: keep it, pause everyone, tell the admins once.
+            self.paused = True
+            await self._in_db(self._pause.pause, outcome.detail)
+            released = await self._in_db(release, self.engine, message)
+            return BatchResult(paused=released), None
+        (logger.info if outcome.accepted else logger.warning)(
             "outbox message processed",
             extra={
                 "outbox_id": message.id,
@@ -355,37 +288,92 @@ class Worker:
                 "worker": self.worker_id,
             },
         )
-        return result
+        return BatchResult(), asyncio.ensure_future(
+            self._recorder.record_until(message, outcome, job.lease_deadline)
+        )
 
-    async def _consume(self, queue: "asyncio.Queue[_Job | None]", total: BatchResult) -> None:
-        while True:
-            job = await queue.get()
-            try:
-                if job is None:
-                    return
+    async def _consume(
+        self,
+        queue: "asyncio.Queue[_Job | None]",
+        total: BatchResult,
+        room: asyncio.Event | None = None,
+    ) -> None:
+        """Send jobs over one connection until a ``None`` arrives.
+
+        The next message's envelope overlaps the previous message's commit; its DATA
+        waits for that commit (the duplicate bound, see the module doc).
+        """
+        previous: asyncio.Future[BatchResult] | None = None
+
+        async def previous_recorded() -> None:
+            if previous is not None:
+                await previous
+
+        def count(record: asyncio.Future[BatchResult]) -> None:
+            # Counted as soon as committed (live totals), not when the next job comes.
+            if not record.cancelled() and record.exception() is None:
+                total.add(record.result())
+
+        async def settle() -> None:
+            nonlocal previous
+            if previous is not None:
+                # A record that failed for good was logged; the lease sweep retries it.
+                with contextlib.suppress(Exception):
+                    await previous
+                previous = None
+
+        try:
+            while True:
+                job = await queue.get()
+                if room is not None and queue.qsize() <= queue.maxsize // 2:
+                    room.set()
                 try:
-                    total.add(await self._process(job))
-                except Exception:
-                    # Left in `sending`: the lease sweep retries it later.
-                    logger.exception(
-                        "unexpected error sending", extra={"outbox_id": job.message.id}
-                    )
-            finally:
-                queue.task_done()
+                    if job is None:
+                        return
+                    try:
+                        result, record = await self._process(
+                            job, before_data=previous_recorded if previous else None
+                        )
+                    except Exception:
+                        logger.exception(
+                            "unexpected error sending", extra={"outbox_id": job.message.id}
+                        )
+                        result, record = BatchResult(), None
+                    total.add(result)
+                    await settle()
+                    if record is not None:
+                        record.add_done_callback(count)
+                    previous = record
+                finally:
+                    queue.task_done()
+        finally:
+            await settle()
 
-    async def claim_batch(self, now: datetime | None = None) -> tuple[list[_Job], BatchResult]:
-        """Claim and re-check one batch of due messages (database work off the event loop)."""
+    async def claim_batch(
+        self, now: datetime | None = None, limit: int | None = None
+    ) -> tuple[list[_Job], BatchResult]:
+        """Claim and re-check one batch of due messages (database work off the event loop).
+
+        Args:
+            now: Claim time (default: the worker's clock).
+            limit: At most this many (default: the batch size).
+
+        """
         now = now or self.clock()
+        started = self.monotonic()
         messages = await self._in_db(
             claim_due,
             self.engine,
             now=now,
-            limit=self.batch_size,
+            limit=limit or self.batch_size,
             lease_seconds=self.lease_seconds,
         )
         if not messages:
             return [], BatchResult()
-        return await self._in_db(self._prepare, messages, now)
+        jobs, result = await self._in_db(self._prepare, messages, now)
+        for job in jobs:
+            job.lease_deadline = started + self.lease_seconds
+        return jobs, result
 
     async def run_once(self, now: datetime | None = None) -> BatchResult:
         """Claim one batch of due messages and process it completely.
@@ -394,36 +382,40 @@ class Worker:
             now: Claim time (default: the worker's clock).
 
         Returns:
-            What happened to the batch.
+            What happened to the batch (nothing while sending is paused).
 
         """
+        if await self.check_pause(force_probe=True):
+            return BatchResult()
         jobs, total = await self.claim_batch(now)
         if not jobs:
             return total
         queue: asyncio.Queue[_Job | None] = asyncio.Queue()
-        for job in jobs:
-            queue.put_nowait(job)
         consumers = min(self.connections, len(jobs))
-        for _ in range(consumers):
-            queue.put_nowait(None)
-        await asyncio.gather(*(self._consume(queue, total) for _ in range(consumers)))
+        sending = [asyncio.create_task(self._consume(queue, total)) for _ in range(consumers)]
+        try:
+            await self._render_into(jobs, queue)
+        finally:
+            for _ in range(consumers):
+                queue.put_nowait(None)
+            await asyncio.gather(*sending)
         return total
 
     async def run_until_idle(
         self, now: datetime | None = None, max_batches: int = 10_000
     ) -> BatchResult:
-        """Run batches until nothing is due (tests, ``--once``)."""
+        """Run batches until nothing is due or sending is paused (tests, ``--once``)."""
         total = BatchResult()
         for _ in range(max_batches):
             result = await self.run_once(now)
             total.add(result)
-            if result.claimed == 0:
+            if result.claimed == 0 or self.paused:
                 break
         return total
 
     async def sweep(self, now: datetime | None = None) -> int:
-        """Put messages with expired leases back to scheduled."""
-        return await self._in_db(sweep_expired_leases, self.engine, now=now or self.clock())
+        """Put messages with expired leases back to scheduled (database clock by default)."""
+        return await self._in_db(sweep_expired_leases, self.engine, now=now)
 
     async def run_forever(self, stop: asyncio.Event) -> BatchResult:
         """Send due messages until ``stop`` is set, claiming ahead while sending.
@@ -440,27 +432,43 @@ class Worker:
 
         """
         total = self.totals = BatchResult()
-        queue: asyncio.Queue[_Job | None] = asyncio.Queue(maxsize=self.batch_size)
+        # Claim only a little ahead of the connections: messages waiting in a queue hold
+        # leases other workers could be sending, and a big claim leaves other processes
+        # idle at the end of a burst.
+        queue: asyncio.Queue[_Job | None] = asyncio.Queue(maxsize=8 * self.connections)
+        room = asyncio.Event()
         consumers = [
-            asyncio.create_task(self._consume(queue, total)) for _ in range(self.connections)
+            asyncio.create_task(self._consume(queue, total, room)) for _ in range(self.connections)
         ]
         sweep_every = max(1.0, self.lease_seconds / 4)
         last_sweep = -sweep_every
         logger.info("scheduler worker started", extra={"worker": self.worker_id})
         try:
             while not stop.is_set():
+                jobs: list[_Job] = []
+                claimed = BatchResult()
+                # Claim when half the queue is free: claims big enough to be cheap.
+                room.clear()
+                if queue.qsize() > queue.maxsize // 2:
+                    await room.wait()
+                    if stop.is_set():
+                        break
+                limit = min(self.batch_size, queue.maxsize - queue.qsize())
                 try:
                     if time.monotonic() - last_sweep >= sweep_every:
                         await self.sweep()
                         last_sweep = time.monotonic()
-                    jobs, claimed = await self.claim_batch()
+                    if not await self.check_pause():
+                        jobs, claimed = await self.claim_batch(limit=limit)
                 except Exception:
                     logger.exception("claim failed", extra={"worker": self.worker_id})
-                    jobs, claimed = [], BatchResult()
                 total.add(claimed)
-                for job in jobs:
-                    await queue.put(job)
-                if claimed.claimed >= self.batch_size:
+                try:
+                    await self._render_into(jobs, queue)
+                except Exception:
+                    # Left in `sending`: the lease sweep retries them later.
+                    logger.exception("render failed", extra={"worker": self.worker_id})
+                if claimed.claimed >= limit:
                     continue  # more is probably due: claim again as soon as the queue has room
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
@@ -480,11 +488,12 @@ class Worker:
                 await asyncio.shield(asyncio.gather(*consumers))
             for job in leftover:
                 with contextlib.suppress(Exception):
-                    total.released += await self._in_db(self._release, job.message)
+                    total.released += await self._in_db(release, self.engine, job.message)
             logger.info("scheduler worker stopped", extra={"worker": self.worker_id})
         return total
 
     async def aclose(self) -> None:
-        """Close the transport and the database threads."""
+        """Close the transport and the database and render threads."""
         await self.transport.aclose()
+        self._render_pool.shutdown(wait=True)
         self._db.shutdown(wait=True)

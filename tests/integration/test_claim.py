@@ -4,7 +4,7 @@ from sqlmodel import Session
 
 from rxapp.mail.transport import SendOutcome, SendResult
 from rxapp.models.outbox import MessageState, OutboxMessage
-from rxapp.scheduler.claims import claim_due, sweep_expired_leases
+from rxapp.scheduler.claims import claim_due, database_now, sweep_expired_leases
 from rxapp.scheduler.worker import Worker
 from tests.conftest import T0
 from tests.factories import make_message
@@ -20,18 +20,18 @@ def _schedule(engine, org, n, due=T0):
 def test_r_msg_2_claim_takes_only_due_messages_once(engine, org):
     due = _schedule(engine, org, 3)
     _schedule(engine, org, 2, due=T0 + timedelta(hours=1))
-    first = claim_due(engine, now=T0, limit=2, lease_seconds=60)
-    second = claim_due(engine, now=T0, limit=10, lease_seconds=60)
+    first = claim_due(engine, now=T0, limit=2, lease_seconds=60, lease_from=T0)
+    second = claim_due(engine, now=T0, limit=10, lease_seconds=60, lease_from=T0)
     assert len(first) == 2 and len(second) == 1
     assert {m.id for m in first + second} == set(due)
     assert all(m.state == "sending" and m.attempts == 1 for m in first + second)
     assert first[0].claim_token != second[0].claim_token
-    assert claim_due(engine, now=T0, limit=10, lease_seconds=60) == []
+    assert claim_due(engine, now=T0, limit=10, lease_seconds=60, lease_from=T0) == []
 
 
 def test_r_msg_3_expired_leases_are_swept_back(engine, org):
     _schedule(engine, org, 1)
-    claim_due(engine, now=T0, limit=10, lease_seconds=60)
+    claim_due(engine, now=T0, limit=10, lease_seconds=60, lease_from=T0)
     assert sweep_expired_leases(engine, now=T0 + timedelta(seconds=59)) == 0
     assert sweep_expired_leases(engine, now=T0 + timedelta(seconds=61)) == 1
     again = claim_due(engine, now=T0 + timedelta(seconds=61), limit=10, lease_seconds=60)
@@ -42,10 +42,10 @@ def test_r_msg_3_fencing_a_worker_that_lost_its_lease_cannot_mark(engine, org, s
     (msg_id,) = _schedule(engine, org, 1)
     worker = Worker(engine=engine, transport=None, settings=smtp_settings)  # type: ignore[arg-type]
     try:
-        (slow,) = claim_due(engine, now=T0, limit=1, lease_seconds=60)
+        (slow,) = claim_due(engine, now=T0, limit=1, lease_seconds=60, lease_from=T0)
         later = T0 + timedelta(seconds=61)
         sweep_expired_leases(engine, now=later)
-        (fast,) = claim_due(engine, now=later, limit=1, lease_seconds=60)
+        (fast,) = claim_due(engine, now=later, limit=1, lease_seconds=60, lease_from=later)
         accepted = SendResult(SendOutcome.ACCEPTED, "250 ok", 250)
         lost = worker._mark(slow, accepted, later)
         assert lost.lost == 1 and lost.sent == 0
@@ -60,3 +60,17 @@ def test_r_msg_3_fencing_a_worker_that_lost_its_lease_cannot_mark(engine, org, s
             assert s.get(OutboxMessage, msg_id).state == MessageState.SENT
     finally:
         worker._db.shutdown()
+
+
+def test_leases_are_stamped_and_swept_by_the_database_clock(engine, org):
+    # The business clock says March; a host clock could say anything. The lease follows
+    # the database, so every host sweeps it at the same moment.
+    _schedule(engine, org, 1)
+    with engine.connect() as conn:
+        before = database_now(conn)
+    (msg,) = claim_due(engine, now=T0, limit=1, lease_seconds=60)
+    with Session(engine) as s:
+        lease_until = s.get(OutboxMessage, msg.id).lease_until
+    assert before + timedelta(seconds=59) < lease_until < before + timedelta(seconds=70)
+    assert sweep_expired_leases(engine) == 0
+    assert sweep_expired_leases(engine, now=lease_until + timedelta(seconds=1)) == 1

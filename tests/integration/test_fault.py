@@ -75,7 +75,8 @@ async def test_r_msg_3_worker_killed_mid_batch_loses_nothing(engine, org, db_url
     states = _states(engine)
     assert states.get("sent", 0) < total, "the kill came too late to test anything"
 
-    # The second worker comes after the dead one's lease expired.
+    # The second worker comes after the dead one's lease expired (leases follow the
+    # database clock; the sweep is told the time the expiry would come at).
     settings = Settings(
         _env_file=None,
         database_url=db_url,
@@ -89,7 +90,7 @@ async def test_r_msg_3_worker_killed_mid_batch_loses_nothing(engine, org, db_url
     worker = Worker(
         engine=engine, transport=SmtpTransport(settings), settings=settings, clock=lambda: later
     )
-    swept = await worker.sweep()
+    swept = await worker.sweep(now=later)
     await worker.run_until_idle()
     await worker.aclose()
 

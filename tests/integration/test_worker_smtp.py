@@ -237,11 +237,13 @@ async def test_r_msg_3_no_send_starts_when_the_lease_could_expire_mid_send(
     engine, org, smtp, smtp_settings, clock
 ):
     msg = _one(engine, org)
-    worker = _worker(engine, smtp_settings, clock)
+    ticks = [1000.0]  # the worker times leases with a monotonic clock; this one is ours
+    worker = _worker(engine, smtp_settings, clock, monotonic=lambda: ticks[0])
     jobs, _ = await worker.claim_batch()
-    clock.advance(timedelta(seconds=58))  # lease 60 s, SMTP timeout 5 s: too close
-    result = await worker._process(jobs[0])
+    ticks[0] += 58  # lease 60 s, SMTP conversation deadline 5 s: too close
+    result, record = await worker._process(jobs[0])
     await worker.aclose()
+    assert record is None
     assert result.released == 1 and smtp.handler.received == []
     row = _state(engine, msg.id)
     assert (row.state, row.attempts, row.claim_token) == ("scheduled", 0, None)

@@ -82,7 +82,8 @@ def test_r_acc_3_other_org_participant_and_interactions_untouchable(app_db, sess
     assert panel.found is False and panel.email == ""
     panel.confirm_delete_id = iid
     panel.delete()
-    panel.remind(str(iid))
+    panel.confirm_remind_id = iid
+    panel.remind()
     assert panel.copy_link(str(iid)) is not None
     panel.show_log(str(iid))
     assert panel.log == []

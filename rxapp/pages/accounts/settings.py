@@ -63,6 +63,26 @@ def settings_page() -> rx.Component:
     tz_err, tz_text = _err("timezone")
     return app_shell(
         page_title(tr("nav.settings")),
+        rx.cond(
+            SettingsState.sending_paused,
+            rx.callout(
+                rx.vstack(
+                    rx.text(tr("settings.sending_paused.title"), weight="bold"),
+                    rx.text(tr("settings.sending_paused.body")),
+                    rx.code(SettingsState.sending_paused_reply, id="sending-paused-reply",
+                            white_space="pre-wrap", word_break="break-word"),
+                    rx.text(tr("settings.sending_paused.since") + " "
+                            + SettingsState.sending_paused_since, size="1"),
+                    spacing="1",
+                    align="start",
+                ),
+                icon="triangle-alert",
+                color_scheme="red",
+                role="alert",
+                width="100%",
+                margin_bottom="12px",
+            ),
+        ),
         rx.grid(
             rx.card(
                 rx.form(

@@ -113,7 +113,7 @@ def _item(item: rx.Var) -> rx.Component:
                         align="center", min_height="44px")),
                     rx.hstack(
                         rx.button(rx.icon("send", size=14), tr("participant.remind_now"),
-                                  on_click=s.remind(item["id"]), variant="soft", size="2"),
+                                  on_click=s.ask_remind(item["id"]), variant="soft", size="2"),
                         rx.button(rx.icon("copy", size=14), tr("invite.copy_link"),
                                   on_click=s.copy_link(item["id"]), variant="soft", size="2"),
                         rx.button(rx.icon("trash-2", size=14), tr("participant.delete"),
@@ -121,6 +121,9 @@ def _item(item: rx.Var) -> rx.Component:
                                   color_scheme="red", size="2"),
                         wrap="wrap",
                     ),
+                    rx.cond(item["last_reminder"] != "",
+                            rx.text(tr("participant.last_reminder"), " ", item["last_reminder"],
+                                    size="1", color_scheme="gray")),
                 ),
             ),
             rx.button(tr("status.title"), variant="ghost", size="1",
@@ -152,6 +155,24 @@ def _panel_body() -> rx.Component:
         _max_override(),
         spacing="3",
         width="100%",
+    )
+
+
+def _remind_dialog() -> rx.Component:
+    s = ParticipantState
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(tr("participant.remind_title")),
+            rx.alert_dialog.description(tr("participant.remind_body")),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(tr("common.cancel"), variant="soft",
+                                                 on_click=s.cancel_remind)),
+                rx.alert_dialog.action(rx.button(tr("participant.remind_now"),
+                                                 on_click=s.remind, id="confirm-remind")),
+                justify="end", spacing="3", margin_top="12px",
+            ),
+        ),
+        open=s.confirm_remind_id > 0,
     )
 
 
@@ -256,6 +277,7 @@ def participant_page() -> rx.Component:
                     ),
                 ),
                 _delete_dialog(),
+                _remind_dialog(),
                 spacing="3", width="100%", align="start",
             ),
             rx.callout(tr("participant.not_found"), color_scheme="amber"),

@@ -1,0 +1,1 @@
+"""Services every feature shares (outbox, status log, tenancy, tokens, ...)."""

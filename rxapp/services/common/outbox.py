@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from rxapp.models.common import LANGUAGES
 from rxapp.models.outbox import MessageState, OutboxMessage, StatusKind
+from rxapp.services.common.errors import DomainError
 from rxapp.services.common.status_log import record_status
 from rxapp.settings import get_settings
 
@@ -27,11 +28,15 @@ SendCheck = Callable[[Session, OutboxMessage, datetime], str | None]
 QUEUED_STATES = (MessageState.SCHEDULED.value, MessageState.SENDING.value)
 
 
-class DuplicateMessage(Exception):
-    """A message with this idempotency key was already scheduled."""
+class DuplicateMessage(DomainError):
+    """A message with this idempotency key was already scheduled.
+
+    A domain error: the same intent twice (a double click, two tabs) is refused with a
+    message the user can read, never a server error.
+    """
 
     def __init__(self, idempotency_key: str) -> None:
-        super().__init__(f"message already scheduled: {idempotency_key}")
+        super().__init__("outbox.already_scheduled")
         self.idempotency_key = idempotency_key
 
 

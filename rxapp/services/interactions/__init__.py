@@ -37,8 +37,10 @@ from rxapp.services.interactions.eligibility import (  # noqa: F401
     remaining_interactions,
 )
 from rxapp.services.interactions.lifecycle import (  # noqa: F401
+    REMIND_COOLDOWN,
     create_interaction,
     delete_interaction,
+    last_manual_reminders,
     participant_link,
     remind_now,
     set_reminders,

@@ -1,18 +1,19 @@
 """Create, remind, toggle reminders and delete interactions (R-INT-5..7, R-INT-10)."""
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from rxapp.models.outbox import OutboxMessage, StatusKind
+from rxapp.models.outbox import MessageState, OutboxMessage, StatusKind
 from rxapp.models.participants import (
     Interaction,
     InteractionState,
 )
 from rxapp.services.common.errors import DomainError
 from rxapp.services.common.outbox import (
+    DuplicateMessage,
     cancel_messages,
     schedule_message,
 )
@@ -43,19 +44,72 @@ from rxapp.services.interactions.reminders import (
 
 logger = logging.getLogger(__name__)
 
+# "Remind now" sends at most one email per interaction in this time.
+REMIND_COOLDOWN = timedelta(minutes=10)
+
 
 # --- actions ----------------------------------------------------------------------------
 
 
+def _last_manual_reminder(session: Session, interaction_id: int) -> OutboxMessage | None:
+    return session.exec(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.entity_type == ENTITY,
+            OutboxMessage.entity_id == interaction_id,
+            OutboxMessage.kind == KIND_REMINDER,
+            col(OutboxMessage.idempotency_key).like(f"interaction:{interaction_id}:manual:%"),
+            OutboxMessage.state != MessageState.CANCELLED.value,
+        )
+        .order_by(col(OutboxMessage.id).desc())
+        .limit(1)
+    ).first()
+
+
+def last_manual_reminders(
+    session: Session, *, organization_id: int, interaction_ids: list[int]
+) -> dict[int, datetime]:
+    """When each interaction's last "remind now" was asked for (for the cooldown's hint).
+
+    Args:
+        session: Any session.
+        organization_id: The caller's organization; other tenants' rows never match.
+        interaction_ids: The interactions shown.
+
+    """
+    if not interaction_ids:
+        return {}
+    rows = session.exec(
+        select(OutboxMessage.entity_id, func.max(OutboxMessage.created_at))
+        .where(
+            OutboxMessage.organization_id == organization_id,
+            OutboxMessage.entity_type == ENTITY,
+            col(OutboxMessage.entity_id).in_(interaction_ids),
+            OutboxMessage.kind == KIND_REMINDER,
+            col(OutboxMessage.idempotency_key).like("interaction:%:manual:%"),
+            OutboxMessage.state != MessageState.CANCELLED.value,
+        )
+        .group_by(OutboxMessage.entity_id)
+    ).all()
+    return {int(entity_id): at for entity_id, at in rows if entity_id is not None}
+
+
 def remind_now(
     session: Session, *, organization_id: int, interaction_id: int, now: datetime
-) -> None:
+) -> datetime:
     """Send the participant their link again at once, with how far they got (R-INT-7).
 
-    The link stays the same (R-PLUS-3); refused once the interaction is finished.
+    The link stays the same (R-PLUS-3); refused once the interaction is finished, and
+    within ``REMIND_COOLDOWN`` of the last one. The idempotency key names the intent,
+    "the reminder after message N": two tabs or a double click asking at the same time
+    make the same key, and only one email goes out.
+
+    Returns:
+        When this reminder was queued.
 
     Raises:
-        DomainError: ``interaction.already_completed`` or ``interaction.deleted``.
+        DomainError: ``interaction.already_completed``, ``interaction.deleted`` or
+            ``participant.remind_cooldown``.
         NotAllowed: Another organization's interaction.
     """
     interaction = get_interaction(
@@ -64,19 +118,18 @@ def remind_now(
     _require_unfinished(interaction)
     participant = _participant(session, organization_id, interaction.participant_id)
     done = _progress_of(session, interaction)
-    sent_before = session.exec(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(
-            OutboxMessage.entity_type == ENTITY,
-            OutboxMessage.entity_id == interaction.id,
-            col(OutboxMessage.idempotency_key).like(f"interaction:{interaction.id}:manual:%"),
+    last = _last_manual_reminder(session, interaction.id or 0)
+    if last is not None and now - last.created_at < REMIND_COOLDOWN:
+        raise DomainError("participant.remind_cooldown")
+    try:
+        _schedule_reminder(
+            session, interaction=interaction, participant=participant, done=done, due_at=now,
+            key=f"manual:after:{last.id if last else 0}", reminder_number=0, now=now,
+            manual=True,
         )
-    ).one()
-    _schedule_reminder(
-        session, interaction=interaction, participant=participant, done=done, due_at=now,
-        key=f"manual:{int(sent_before) + 1}", reminder_number=0, now=now, manual=True,
-    )
+    except DuplicateMessage as exc:
+        raise DomainError("participant.remind_cooldown") from exc
+    return now
 
 
 def participant_link(session: Session, *, organization_id: int, interaction_id: int) -> str:

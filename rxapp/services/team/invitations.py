@@ -194,15 +194,17 @@ def resend(session: Session, *, principal: Principal, invitation_id: int,
     ).first()
     if original is None:
         raise DomainError("team.error.not_pending")
-    count = session.exec(
-        select(OutboxMessage.id).where(OutboxMessage.entity_type == ENTITY,
-                                       OutboxMessage.entity_id == inv.id,
-                                       OutboxMessage.kind == KIND_INVITATION)
-    ).all()
+    latest = session.exec(
+        select(func.max(OutboxMessage.id)).where(OutboxMessage.entity_type == ENTITY,
+                                                 OutboxMessage.entity_id == inv.id,
+                                                 OutboxMessage.kind == KIND_INVITATION)
+    ).one()
+    # The key names the intent, "the resend after email N": a double click or two tabs
+    # make the same key, and the second is refused as a duplicate (a domain error).
     outbox.schedule_message(
         session, organization_id=inv.organization_id, recipient=inv.email,
         kind=KIND_INVITATION, language=original.language, context=dict(original.context),
-        due_at=now, idempotency_key=f"{ENTITY}:{inv.id}:resend:{len(count)}",
+        due_at=now, idempotency_key=f"{ENTITY}:{inv.id}:resend:after:{latest}",
         entity_type=ENTITY, entity_id=inv.id, now=now,
     )
     return inv.expires_at

@@ -4,6 +4,7 @@ import reflex as rx
 
 from rxapp.db import session_scope
 from rxapp.services.accounts import organizations
+from rxapp.services.common import sending_pause
 from rxapp.services.common.errors import DomainError, NotAllowed
 from rxapp.states.base import ADMIN, AppState
 
@@ -22,6 +23,10 @@ class SettingsState(AppState):
     reports_included: bool = False
     errors: dict[str, str] = {}
     saved: bool = False
+    # Sending is paused for everyone while the mail server refuses our sender.
+    sending_paused: bool = False
+    sending_paused_reply: str = ""
+    sending_paused_since: str = ""
 
     def _fill(self, profile: organizations.OrgProfile) -> None:
         self.name = profile.name
@@ -44,6 +49,10 @@ class SettingsState(AppState):
             return
         with session_scope() as session:
             self._fill(organizations.get_profile(session, principal=principal))
+            pause = sending_pause.get_pause(session)
+        self.sending_paused = pause is not None
+        self.sending_paused_reply = pause.reply if pause else ""
+        self.sending_paused_since = pause.since.strftime("%Y-%m-%d %H:%M UTC") if pause else ""
 
     @rx.event
     def set_reminders_default(self, value: bool) -> None:

@@ -18,6 +18,10 @@ from rxapp.states.interactions.common import _int, _path_id
 from rxapp.states.status_log_view import log_rows
 
 
+def _when(value) -> str:  # noqa: ANN001
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+
 class ParticipantState(AppState):
     """One participant: results dashboard, interactions side panel, creation rules (R-INT-2..4)."""
 
@@ -41,6 +45,7 @@ class ParticipantState(AppState):
     p_time_zone: str = ""
     org_zone: str = ""
     confirm_delete_id: int = 0
+    confirm_remind_id: int = 0
     # The participant's own maximum ("" : the organization's applies) and that default.
     max_override: str = ""
     org_max: int = 0
@@ -70,6 +75,10 @@ class ParticipantState(AppState):
                 )
                 self.remaining = interactions.remaining_interactions(
                     session, organization_id=principal.organization_id
+                )
+                last_reminded = interactions.last_manual_reminders(
+                    session, organization_id=principal.organization_id,
+                    interaction_ids=[r.id for r in rows],
                 )
                 self.org_max = participants.organization_max(
                     session, organization_id=principal.organization_id)
@@ -112,7 +121,8 @@ class ParticipantState(AppState):
             {"id": str(r.id), "state": r.state, "created": format_date(r.created_at, ui, zone),
              "completed": format_date(r.completed_at, ui, zone),
              "reminders": "on" if r.reminders_on else "off",
-             "open": "yes" if r.state in ("invited", "in_progress") else ""}
+             "open": "yes" if r.state in ("invited", "in_progress") else "",
+             "last_reminder": _when(last_reminded.get(r.id))}
             for r in rows if r.state != "deleted"
         ]
 
@@ -144,13 +154,26 @@ class ParticipantState(AppState):
         return result, None
 
     @rx.event
-    def remind(self, interaction_id: str):  # noqa: ANN201
-        """Send the link again now (the same link)."""
-        _, error = self._act(interaction_id, lambda s, org, iid: interactions.remind_now(
-            s, organization_id=org, interaction_id=iid, now=clock.now()))
+    def ask_remind(self, interaction_id: str) -> None:
+        """Ask for confirmation before sending the link again."""
+        self.confirm_remind_id = _int(interaction_id) or 0
+
+    @rx.event
+    def cancel_remind(self) -> None:
+        """Send nothing."""
+        self.confirm_remind_id = 0
+
+    @rx.event
+    def remind(self):  # noqa: ANN201
+        """Send the link again now (the same link), once confirmed; a cooldown follows."""
+        iid, self.confirm_remind_id = self.confirm_remind_id, 0
+        if not iid:
+            return None  # a repeated click after the dialog closed
+        _, error = self._act(iid, lambda s, org, i: interactions.remind_now(
+            s, organization_id=org, interaction_id=i, now=clock.now()))
+        self._read()
         if error:
             return error
-        self._read()
         return rx.toast.success(self._tr("participant.reminded"))
 
     @rx.event

@@ -1,0 +1,124 @@
+"""Recording send results by group commit, retried while the lease holds (issue 14).
+
+Finished sends queue their outcome; up to ``max_flushes`` transactions write whatever is
+queued at once (disjoint rows, so they never wait on each other). Each connection's next
+message waits for its previous record before its final dot (see ``worker``), so the
+records must be quick and must not be lost to a passing database hiccup: a failed write
+is retried until just before the lease ends.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from rxapp.mail.transport import SendResult
+from rxapp.models.outbox import OutboxMessage
+from rxapp.scheduler.claims import BatchResult
+from rxapp.scheduler.marks import mark_many
+from rxapp.scheduler.retry import RetryPolicy
+
+logger = logging.getLogger(__name__)
+
+# Recording stops being retried this long before the lease ends.
+MARK_GRACE_SECONDS = 1.0
+
+
+class Recorder:
+    """Group commit of send results for one worker.
+
+    Args:
+        engine: Database engine.
+        in_db: Runs a function in the worker's database threads.
+        clock: Aware "now" for the marks.
+        monotonic: Times the leases.
+        retry_policy: Backoff for temporary failures.
+        max_flushes: Group commits in flight at once (1 for SQLite's single writer).
+
+    """
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        in_db: Callable[..., Awaitable[Any]],
+        clock: Callable[[], datetime],
+        monotonic: Callable[[], float],
+        retry_policy: RetryPolicy,
+        max_flushes: int,
+    ) -> None:
+        self.engine = engine
+        self.in_db = in_db
+        self.clock = clock
+        self.monotonic = monotonic
+        self.retry_policy = retry_policy
+        self.max_flushes = max_flushes
+        self._pending: list[tuple[OutboxMessage, SendResult, asyncio.Future]] = []
+        self._flushes: set[asyncio.Task] = set()
+
+    async def record(self, message: OutboxMessage, outcome: SendResult) -> BatchResult:
+        """Queue a finished send for the next group commit and wait until it is committed."""
+        future: asyncio.Future[BatchResult] = asyncio.get_running_loop().create_future()
+        self._pending.append((message, outcome, future))
+        if len(self._flushes) < self.max_flushes:
+            flush = asyncio.create_task(self._flush())
+            self._flushes.add(flush)
+            flush.add_done_callback(self._flushes.discard)
+        return await future
+
+    async def _flush(self) -> None:
+        while self._pending:
+            group, self._pending = self._pending, []
+            try:
+                results = await self.in_db(
+                    mark_many,
+                    self.engine,
+                    [(m, o) for m, o, _f in group],
+                    self.clock(),
+                    self.retry_policy,
+                )
+            except Exception as exc:
+                for _m, _o, future in group:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_m, _o, future), result in zip(group, results, strict=True):
+                if not future.done():
+                    future.set_result(result)
+
+    async def record_until(
+        self, message: OutboxMessage, outcome: SendResult, lease_deadline: float
+    ) -> BatchResult:
+        """Record a result, retrying a failed write while the lease still holds.
+
+        Args:
+            message: The claimed message.
+            outcome: What the server said.
+            lease_deadline: Monotonic time when the lease ends.
+
+        Raises:
+            Exception: The write kept failing until the lease was about to end; the
+                message may be sent again by whoever claims it next.
+
+        """
+        delay = 0.05
+        while True:
+            try:
+                return await self.record(message, outcome)
+            except Exception:
+                if self.monotonic() + delay > lease_deadline - MARK_GRACE_SECONDS:
+                    logger.exception(
+                        "could not record a send result before the lease ended",
+                        extra={"outbox_id": message.id, "outcome": outcome.outcome.value},
+                    )
+                    raise
+                logger.warning(
+                    "recording a send result failed; retrying",
+                    extra={"outbox_id": message.id},
+                    exc_info=True,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 1.0)
