@@ -3,11 +3,12 @@
 import reflex as rx
 
 from rxapp import routes
+from rxapp.components.csv_mapping import mapping_step
 from rxapp.components.shell import app_shell, tr
 from rxapp.pages.meetings.common import event_tabs, fill, labelled
 from rxapp.pages.registry import page
 from rxapp.states.base import LANGUAGES, AppState
-from rxapp.states.meetings.attendees import AttendeesState
+from rxapp.states.meetings.attendees import FIELD_KEYS, AttendeesState
 
 _SELECT = {"padding": "6px", "border_radius": "6px"}
 
@@ -18,7 +19,8 @@ def _row(row: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.text(row["first_name"], " ", row["last_name"], weight="medium"),
                 rx.text(row["email"], size="1", color_scheme="gray", word_break="break-all"),
-                spacing="0", flex="1", min_width="0",
+                # Wraps to its own line on a phone rather than squeezing the address.
+                spacing="0", flex="1 1 14em", min_width="0",
             ),
             rx.text(row["company"], " · ", row["country"], size="2"),
             rx.badge(tr("meetings.reg." + row["registration_status"].to(str))),
@@ -56,9 +58,17 @@ def _import_card() -> rx.Component:
                 rx.callout(fill("meetings.imported", n=s.import_total), color_scheme="green",
                            margin_top="8px")),
         rx.cond((s.import_result != "") & (s.import_result != "import.ok"),
-                rx.callout(tr(s.import_result), color_scheme="red", margin_top="8px")),
+                rx.callout(tr(s.import_result), role="alert",
+                           color_scheme=rx.cond(s.import_result == "import.needs_mapping",
+                                                "amber", "red"), margin_top="8px")),
+        rx.cond(s.map_open, rx.box(
+            mapping_step(rows=s.map_rows, fields=list(FIELD_KEYS), on_change=s.set_mapping,
+                         on_apply=s.apply_mapping, on_cancel=s.cancel_mapping,
+                         missing=s.map_missing, busy=s.importing,
+                         help_key="meetings.mapping_help"),
+            width="100%", margin_top="8px")),
         rx.foreach(s.import_errors, lambda e: rx.text(
-            tr("import.line"), " ", e["line"], ": ", tr(e["code"]), size="2",
+            tr("import.line"), " ", e["line"], ": ", e["message"], size="2",
             color_scheme="red")),
         width="100%",
     )

@@ -52,6 +52,30 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "services": ("services", "service", "dienste", "dienst", "tjänster", "tjänst"),
     "sites": ("sites", "site", "standorte", "standort", "sites", "platser", "plats"),
     "skills": ("skills", "skill", "fähigkeiten", "kompetenzen", "compétences", "kompetenser"),
+    # Business-meetings attendees (issue 10).
+    "company": (
+        "company", "company name", "organisation", "organization", "employer", "firma",
+        "unternehmen", "firmenname", "société", "entreprise", "raison sociale", "företag",
+        "bolag", "arbetsgivare",
+    ),
+    "job_title": (
+        "job_title", "job title", "title", "position", "jobtitel", "berufsbezeichnung",
+        "stellung", "poste", "intitulé du poste", "titre", "titel", "befattning", "yrkestitel",
+    ),
+    "country": ("country", "country code", "land", "staat", "pays", "nation"),
+    "interests": (
+        "interests", "interest", "topics", "interessen", "interessensgebiete", "intérêts",
+        "centres d'intérêt", "thèmes", "intressen", "intresseområden",
+    ),
+    "registration_status": (
+        "registration_status", "registration status", "registration", "status",
+        "anmeldestatus", "registrierungsstatus", "anmeldung", "statut", "statut d'inscription",
+        "inscription", "registreringsstatus", "anmälningsstatus", "anmälan",
+    ),
+    "has_account": (
+        "has_account", "has account", "account", "hat konto", "konto", "benutzerkonto",
+        "a un compte", "compte", "har konto",
+    ),
 }
 
 ENCODINGS_NOTED = {"windows-1252"}  # a guess the UI shows to the user
