@@ -237,7 +237,9 @@ def test_purchases_csv_import_german_file_mapping_step_and_all_or_nothing(
     expect(page.locator("#import-errors")).to_contain_text("Line 3")
     page.screenshot(path=str(shots / "purchases-rejected.png"), full_page=True)
     page.set_viewport_size({"width": 360, "height": 800})
-    page.screenshot(path=str(shots / "purchases-rejected-360.png"), full_page=True)
+    page.locator("#import-errors").scroll_into_view_if_needed()
+    expect(page.locator("#import-errors")).to_be_visible()
+    page.screenshot(path=str(shots / "purchases-rejected-360.png"))
     with Session(db.get_engine(live_app.database_url)) as s:
         refs = set(s.exec(select(Purchase.order_reference)).all())
     assert {"CSV-E2E-1", "CSV-E2E-2"} <= refs
