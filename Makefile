@@ -20,7 +20,7 @@ ifndef NPM_CONFIG_REGISTRY
 export NPM_CONFIG_REGISTRY := $(or $(shell npm config get registry 2>/dev/null),https://registry.npmjs.org/)
 endif
 
-.PHONY: setup run test test-fast worker lint e2e-redis bench-load bench-send bench-scale bench-participants bench-import bench-meetings bench-reviews chromium spamassassin clean
+.PHONY: setup run test test-fast worker lint e2e-redis bench-send bench-scale bench-participants bench-import bench-meetings bench-reviews chromium spamassassin clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
