@@ -23,7 +23,7 @@ ifndef NPM_CONFIG_REGISTRY
 export NPM_CONFIG_REGISTRY := $(or $(shell npm config get registry 2>/dev/null),https://registry.npmjs.org/)
 endif
 
-.PHONY: setup run test test-fast worker lint bench-send bench-scale bench-participants bench-import bench-meetings bench-reviews chromium spamassassin clean lighthouse
+.PHONY: setup run test test-fast worker lint e2e-redis bench-send bench-scale bench-participants bench-import bench-meetings bench-reviews chromium spamassassin clean lighthouse
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ worker: setup
 test: setup chromium spamassassin .tools/node_modules/axe-core/axe.min.js
 	$(PY) -m pytest tests/unit tests/integration -q -p no:cacheprovider
 	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
+	$(MAKE) e2e-redis
+
+# The e2e flows once as Beckon runs at scale: Redis, PostgreSQL, three workers (14.8).
+e2e-redis: setup chromium
+	E2E_SCALE=redis $(PY) -m pytest tests/e2e/test_scale_redis.py tests/e2e/test_participants.py -q -p no:cacheprovider
 
 test-fast: setup
 	$(PY) -m pytest tests/unit tests/integration -q

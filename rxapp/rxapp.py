@@ -17,9 +17,13 @@ from rxapp import routes
 from rxapp.api import build_api
 from rxapp.api.middleware import protect
 from rxapp.components.shell import loading_shell
+from rxapp.logs import configure_logging
 from rxapp.pages.registry import add_registered_pages
 from rxapp.scheduler.lifespan import scheduler_lifespan_task
 from rxapp.settings import require_shared_secret
+
+# The app's own log lines appear in the production output.
+configure_logging()
 
 # Several workers or hosts must sign links with one secret: refuse to start otherwise.
 require_shared_secret()

@@ -13,6 +13,7 @@ from rxapp.models.accounts import (
 )
 from rxapp.models.common import LANGUAGES, Language
 from rxapp.models.contact import ContactPolicy, Unsubscribe, UnsubscribeScope
+from rxapp.models.import_jobs import ImportJob, ImportStatus
 from rxapp.models.mailbox_files import MailboxAttachment
 from rxapp.models.meetings import (
     Attendee,
@@ -75,6 +76,8 @@ __all__ = [
     "Unsubscribe",
     "UnsubscribeScope",
     "MailboxAttachment",
+    "ImportJob",
+    "ImportStatus",
     "PlanChange",
     "PlanField",
     "PlanRequest",

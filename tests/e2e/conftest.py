@@ -4,6 +4,11 @@ The app runs as `reflex run --env prod --single-port` in a subprocess, the way i
 runs for users, on a free port, with a temporary SQLite database migrated by
 Alembic and the demo data seeded, and with an aiosmtpd server on loopback as its
 SMTP relay. Playwright drives Debian's Chromium.
+
+With ``E2E_SCALE=redis`` (``make e2e-redis``) the same build runs as Beckon runs at
+scale (issue 14.8): a fresh PostgreSQL database, Reflex's state in Redis (a spare db
+number, flushed first), a ``SECRET_KEY`` and three Granian workers behind one port. The
+suite is skipped with the reason when Redis or PostgreSQL does not answer.
 """
 
 import os
@@ -25,6 +30,10 @@ from rxapp import db
 from tests.smtp_server import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
+SCALE = os.environ.get("E2E_SCALE", "") == "redis"
+# A Redis db number no developer run uses (0 is the default one).
+E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/11")
+SCALE_WORKERS = 3
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -59,6 +68,7 @@ class LiveApp:
     database_url: str
     smtp: SmtpServer
     log_path: Path
+    scale: bool = False
 
     def log_tail(self, lines: int = 60) -> str:
         """The end of the app's output, for failure messages."""
@@ -73,12 +83,40 @@ def smtp_server() -> Iterator[SmtpServer]:
     server.stop()
 
 
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.flushdb()  # this test db number only: no state of an earlier run
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def _scale_env(request: pytest.FixtureRequest) -> tuple[str, dict[str, str]]:
+    """PostgreSQL database and the environment for the scale configuration (or skip)."""
+    factory = request.getfixturevalue("postgres_factory")
+    if factory is None:
+        pytest.skip("E2E_SCALE=redis: no PostgreSQL on 127.0.0.1:5432 (TEST_DATABASE_URL)")
+    if not _redis_answers(E2E_REDIS_URL):
+        pytest.skip(f"E2E_SCALE=redis: Redis does not answer at {E2E_REDIS_URL}")
+    return factory.new(), {
+        "REFLEX_REDIS_URL": E2E_REDIS_URL,
+        "SECRET_KEY": "e2e-scale-secret-" + "x" * 32,
+        "GRANIAN_WORKERS": str(SCALE_WORKERS),
+    }
+
+
 @pytest.fixture(scope="session")
 def live_app(
-    tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpServer
+    tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpServer,
+    request: pytest.FixtureRequest,
 ) -> Iterator[LiveApp]:
     workdir = tmp_path_factory.mktemp("app")
-    database_url = f"sqlite:///{workdir / 'e2e.db'}"
+    database_url, scale_env = f"sqlite:///{workdir / 'e2e.db'}", {}
+    if SCALE:
+        database_url, scale_env = _scale_env(request)
     port = _free_port()
     url = f"http://localhost:{port}"
     env = {
@@ -96,6 +134,7 @@ def live_app(
         "REFLEX_USE_SYSTEM_BUN": "1",
         "PATH": f"{ROOT / '.tools/node_modules/.bin'}:{Path(sys.executable).parent}:"
         + os.environ.get("PATH", ""),
+        **scale_env,
     }
     db.upgrade(database_url)
     subprocess.run([sys.executable, "-m", "rxapp.seed"], env=env, cwd=ROOT, check=True,
@@ -107,7 +146,8 @@ def live_app(
              "--frontend-port", str(port), "--backend-port", str(port)],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-    app = LiveApp(url=url, database_url=database_url, smtp=smtp_server, log_path=log_path)
+    app = LiveApp(url=url, database_url=database_url, smtp=smtp_server, log_path=log_path,
+                  scale=SCALE)
     try:
         _wait_until_up(app, proc, timeout=420)
         yield app

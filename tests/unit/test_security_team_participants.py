@@ -32,7 +32,7 @@ def world(app_db, session, frozen_clock):
             "token": signed_in_token(session, admin.id, START)}
 
 
-def test_13_5_invite_check_says_nothing_about_other_organizations(world):
+async def test_13_5_invite_check_says_nothing_about_other_organizations(world):
     state = make_state(InvitationsState, token=world["token"], path=routes.TEAM_INVITATIONS)
     state.add_addresses({"addresses": "secret@beta.example member@alpha.example new@x.example"})
     # The other organization's user is invited like a stranger; only own members show.
@@ -40,7 +40,8 @@ def test_13_5_invite_check_says_nothing_about_other_organizations(world):
     assert state.reported == [{"email": "member@alpha.example", "outcome": "already_member"}]
     csv_state = make_state(CsvImportState, token=world["token"], path=routes.TEAM_IMPORT)
     csv_state.set_csv_text("email,role\nsecret@beta.example,agent\nghost@x.example,agent\n")
-    csv_state.check()
+    assert csv_state.check() is CsvImportState.run_check
+    await CsvImportState.event_handlers["run_check"].fn(csv_state)
     assert csv_state.ok and csv_state.problems_count == 0
     assert [r["problems"] for r in csv_state.report] == ["", ""]
 
@@ -128,7 +129,7 @@ async def test_13_1_upload_handler_refuses_a_socket_call(world):
     assert _participants(world["session"], world["alpha"].id) == 0
 
 
-def test_13_11_paste_over_the_limit_is_refused_with_a_message(world):
+async def test_13_11_paste_over_the_limit_is_refused_with_a_message(world):
     state = make_state(CsvImportState, token=world["token"], path=routes.TEAM_IMPORT)
     big = "email,role\n" + "someone@example.com,agent\n" * (team.MAX_CSV_CHARS // 20)
     assert len(big) > team.MAX_CSV_CHARS
@@ -143,5 +144,6 @@ def test_13_11_paste_over_the_limit_is_refused_with_a_message(world):
     assert report.file_problem == "team.csv.too_large"
     # Within the limit, the same box works.
     state.set_csv_text("email,role\nok@example.com,agent\n")
-    state.check()
+    assert state.check() is CsvImportState.run_check
+    await CsvImportState.event_handlers["run_check"].fn(state)
     assert state.problem == "" and state.ok

@@ -109,7 +109,7 @@ def csv_import_page() -> rx.Component:
                 ),
                 rx.hstack(
                     rx.button(tr("team.csv.check"), on_click=s.check, variant="soft",
-                              size="3", id="csv-check"),
+                              size="3", id="csv-check", loading=s.checking),
                     rx.button(tr("team.csv.send"), on_click=s.send_all, size="3",
                               disabled=~s.ok | (s.sent != "") | s.importing,
                               loading=s.importing, id="csv-send"),

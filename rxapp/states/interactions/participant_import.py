@@ -2,14 +2,13 @@
 
 Bulk data stays out of the state: the uploaded file lives in a temporary file named by a
 random id (a backend-only var), and only counts, the header, three preview rows and the
-first problems travel to the browser. The background task clears ``importing`` in
-``finally`` and a page load forgets a job no task runs any more, so a reload never leaves
-the import stuck.
+first problems travel to the browser. The job's status lives in the database
+(rxapp/states/import_runner.py), so a reload, another worker or a cancelled task never
+leaves the import stuck.
 """
 
 import asyncio
 import logging
-import threading
 
 import reflex as rx
 
@@ -19,6 +18,7 @@ from rxapp.models import Module
 from rxapp.services.common import upload_store
 from rxapp.services.interactions import participants
 from rxapp.services.interactions.participant_import import FIELDS
+from rxapp.states import import_runner
 from rxapp.states.base import STAFF, AppState
 from rxapp.states.interactions.common import MAX_CSV_BYTES
 
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 FIELD_KEYS = [f.key for f in FIELDS]
 MAX_SHOWN_ERRORS = 200
-_RUNNING: set[str] = set()  # upload ids a background task is working on (this process)
+JOB_KIND = "participants"
 _ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "utf-16": "UTF-16",
               "windows-1252": "Windows-1252"}
 _DELIMITERS = {",": "import.delimiter.comma", ";": "import.delimiter.semicolon",
@@ -69,11 +69,19 @@ class ParticipantImportState(AppState):
 
     @rx.event
     def load(self) -> None:
-        """Start clean; forget a job that no task runs any more (after a reload)."""
-        if self.importing and self._upload_id not in _RUNNING:
-            self.importing = False
-        if not self.importing:
-            self._reset_view()
+        """Show a job still running (any worker, after a reload), or start clean.
+
+        The database, not this tab's state, says whether an import runs: a state saved
+        with ``importing`` on by a task that is gone never blocks the page.
+        """
+        principal = self._guard()
+        job = None if principal is None else import_runner.running_job(
+            user_id=principal.user_id, kind=JOB_KIND)
+        self.importing = job is not None
+        if job is not None:
+            self.import_done, self.import_total = job
+            return
+        self._reset_view()
 
     def _reset_view(self) -> None:
         self.import_result = self.import_message = self.read_as = self.map_missing = ""
@@ -146,7 +154,11 @@ class ParticipantImportState(AppState):
 
     @rx.event(background=True)
     async def run_import(self):  # noqa: ANN201
-        """Check the whole file, then import all rows or none, showing progress (R-UI-2)."""
+        """Check the whole file, then import all rows or none, showing progress (R-UI-2).
+
+        The state lock is held only to publish progress; the job's status lives in the
+        database and is closed whatever happens (a reload, a cancelled task).
+        """
         async with self:
             principal = self._guard()
             upload_id = self._upload_id
@@ -155,17 +167,16 @@ class ParticipantImportState(AppState):
                 return None
             if not upload_id or self.importing:
                 return None
+            job_id = await asyncio.to_thread(
+                import_runner.open_job, organization_id=principal.organization_id,
+                user_id=principal.user_id, kind=JOB_KIND)
+            if job_id is None:  # another tab or worker runs this user's import
+                self._refuse("import.already_running")
+                return None
             self.importing = True
             self.import_done = self.import_total = 0
-            _RUNNING.add(upload_id)
-        counter = {"done": 0, "total": 0}
-        lock = threading.Lock()
 
-        def progress(done: int, total: int) -> None:
-            with lock:
-                counter["done"], counter["total"] = done, total
-
-        def work():  # noqa: ANN202
+        def work(progress):  # noqa: ANN001, ANN202
             data = upload_store.load(upload_id)
             with session_scope() as session:
                 return participants.import_participants_csv(
@@ -173,19 +184,18 @@ class ParticipantImportState(AppState):
                     now=clock.now(), progress=progress, mapping=mapping,
                 )
 
+        async def publish(done: int, total: int) -> None:
+            async with self:
+                self.import_done, self.import_total = done, total
+
         report = None
         try:
-            task = asyncio.create_task(asyncio.to_thread(work))
-            while not task.done():
-                await asyncio.sleep(0.25)
-                async with self:
-                    with lock:
-                        self.import_done, self.import_total = counter["done"], counter["total"]
-            report = task.result()
+            report = await import_runner.run_import(job_id, work, publish)
         except Exception:
             logger.exception("participant import failed")
         finally:
-            _RUNNING.discard(upload_id)
+            # A cancelled task may not get the lock again; the job row is closed already
+            # and the next load reads it, so this write is a courtesy to a live tab.
             async with self:
                 self.importing = False
                 if report is None:
@@ -193,6 +203,9 @@ class ParticipantImportState(AppState):
                     self.import_message = self._tr("error.unexpected")
                 else:
                     self._show_report(report)
+        if report is not None:
+            logger.info("participant import finished: %s rows, imported %s, %s problems",
+                        report.total_rows, report.imported, len(report.errors))
         if report is not None and (report.ok or not report.needs_mapping):
             upload_store.discard(upload_id)
         if report is not None and report.ok:

@@ -2,13 +2,14 @@
 
 The file is kept in a temporary file (only its id is in the state); the batch's role
 and language fill rows whose file has no such column (a participants' Excel export works
-as it is); writing runs as a background task with progress, and ``finally`` clears
-``importing`` so a reload never leaves it stuck.
+as it is). Checking and writing run as background tasks that hold the state lock only
+to publish progress (a 5,000-row send outlasts Redis's lock), the job's status lives in
+the database (rxapp/states/import_runner.py) so a reload never leaves it stuck, and the
+state keeps one page of report rows, never the file.
 """
 
 import asyncio
 import logging
-import threading
 
 import reflex as rx
 
@@ -19,6 +20,7 @@ from rxapp.services import team
 from rxapp.services.accounts.org_locale import org_locale
 from rxapp.services.common import upload_store
 from rxapp.services.team.csv_import import FIELDS
+from rxapp.states import import_runner
 from rxapp.states.base import ADMIN
 from rxapp.states.team.base import TeamBaseState
 
@@ -28,8 +30,9 @@ FIELD_KEYS = [f.key for f in FIELDS]
 MAX_CSV_BYTES = 2 * 1024 * 1024
 # For the page's text box (pages do not import services).
 CSV_MAX_CHARS = team.MAX_CSV_CHARS
-MAX_SHOWN = 300
-_RUNNING: set[str] = set()
+# One page of report rows (problems first) travels in the state; counts say the rest.
+MAX_SHOWN = 50
+JOB_KIND = "team"
 
 
 class CsvImportState(TeamBaseState):
@@ -46,6 +49,7 @@ class CsvImportState(TeamBaseState):
     default_role: str = "agent"
     batch_language: str = "en"
     importing: bool = False
+    checking: bool = False
     done: int = 0
     total: int = 0
     map_open: bool = False
@@ -66,13 +70,15 @@ class CsvImportState(TeamBaseState):
 
     @rx.event
     def load(self) -> None:
-        """Start empty; the batch language is the organization's."""
-        if self.importing and self._upload_id not in _RUNNING:
-            self.importing = False
-        if self.importing:
+        """Start empty, or show the user's send still running (any worker, after a reload)."""
+        principal = self._require(*ADMIN)
+        job = None if principal is None else import_runner.running_job(
+            user_id=principal.user_id, kind=JOB_KIND)
+        self.importing, self.checking = job is not None, False
+        if job is not None:
+            self.done, self.total = job
             return
         self._clear()
-        principal = self._require(*ADMIN)
         if principal is not None:
             with session_scope() as session:
                 self.batch_language = org_locale(
@@ -172,23 +178,50 @@ class CsvImportState(TeamBaseState):
                 "default_role": self.default_role, "default_language": self.batch_language}
 
     def _check(self):  # noqa: ANN202
-        principal = self._require_module(Module.TEAM.value, *ADMIN)
-        if principal is None:
+        if self._require_module(Module.TEAM.value, *ADMIN) is None:
             return rx.toast.error(self._tr("error.not_allowed"))
-        data = upload_store.load(self._upload_id)
-        if not data:
+        if not self._upload_id:
             self._clear()
             return None
-        with session_scope() as session:
-            report = team.check_csv(session, principal=principal, text=data, now=clock.now(),
-                                    **self._options())
-        self._show(report)
-        return None
+        self.checking = True
+        return CsvImportState.run_check
 
     @rx.event
     def check(self):  # noqa: ANN201
         """Check the kept file again (after a change of role, language or mapping)."""
         return self._check()
+
+    @rx.event(background=True)
+    async def run_check(self) -> None:
+        """Check every row outside the state lock (5,000 rows take seconds)."""
+        async with self:
+            principal = self._require_module(Module.TEAM.value, *ADMIN)
+            upload_id, options = self._upload_id, self._options()
+            if principal is None or not upload_id or self.importing:
+                self.checking = False
+                return
+
+        def work():  # noqa: ANN202
+            data = upload_store.load(upload_id)
+            if not data:
+                return None
+            with session_scope() as session:
+                return team.check_csv(session, principal=principal, text=data,
+                                      now=clock.now(), **options)
+
+        report = None
+        try:
+            report = await asyncio.to_thread(work)
+        except Exception:
+            logger.exception("team csv check failed")
+        finally:
+            async with self:
+                self.checking = False
+                if self._upload_id == upload_id:  # not replaced by a newer file meanwhile
+                    if report is None:
+                        self._clear()
+                    else:
+                        self._show(report)
 
     def _show(self, report) -> None:  # noqa: ANN001
         self.problem = report.file_problem
@@ -226,35 +259,31 @@ class CsvImportState(TeamBaseState):
             upload_id, options = self._upload_id, self._options()
             if principal is None or not upload_id or self.importing:
                 return
+            job_id = await asyncio.to_thread(
+                import_runner.open_job, organization_id=principal.organization_id,
+                user_id=principal.user_id, kind=JOB_KIND)
+            if job_id is None:  # another tab or worker sends this user's file
+                self.problem = "import.already_running"
+                return
             self.importing = True
             self.done = self.total = 0
-            _RUNNING.add(upload_id)
-        counter = {"done": 0, "total": 0}
-        lock = threading.Lock()
 
-        def progress(done: int, total: int) -> None:
-            with lock:
-                counter["done"], counter["total"] = done, total
-
-        def work():  # noqa: ANN202
+        def work(progress):  # noqa: ANN001, ANN202
             data = upload_store.load(upload_id)
             with session_scope() as session:
                 return team.invite_csv(session, principal=principal, text=data,
                                        now=clock.now(), progress=progress, **options)
 
+        async def publish(done: int, total: int) -> None:
+            async with self:
+                self.done, self.total = done, total
+
         report = None
         try:
-            task = asyncio.create_task(asyncio.to_thread(work))
-            while not task.done():
-                await asyncio.sleep(0.25)
-                async with self:
-                    with lock:
-                        self.done, self.total = counter["done"], counter["total"]
-            report = task.result()
+            report = await import_runner.run_import(job_id, work, publish)
         except Exception:
             logger.exception("team csv import failed")
         finally:
-            _RUNNING.discard(upload_id)
             async with self:
                 self.importing = False
                 if report is None:

@@ -14,6 +14,7 @@ from rxapp.services.accounts.auth import Principal
 from rxapp.services.accounts.org_locale import org_locale
 from rxapp.services.common.errors import DomainError, NotAllowed
 from rxapp.services.common.person_fields import zone_ok
+from rxapp.states import import_runner
 from rxapp.states.base import ADMIN
 from rxapp.states.team.base import (
     ANY,
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 # After a send, the list is read again every few seconds until the scheduler is done.
 FOLLOW_SECONDS = 2.0
+JOB_KIND = "team_invite"
 FOLLOW_ROUNDS = 15
 
 
@@ -124,13 +126,20 @@ class InvitationsState(TeamBaseState):
 
     @rx.event
     def load(self) -> None:
-        """Read the invitations; close any dialog."""
+        """Read the invitations; close any dialog.
+
+        ``sending`` comes from the database: a send whose task is gone (a reload, a
+        stopped worker) never blocks the stepper.
+        """
         self.step = 0
         self.revoke_id = 0
         principal = self._require_module(Module.TEAM.value, *ADMIN)
         if principal is None:
             self.rows = []
+            self.sending = False
             return
+        self.sending = import_runner.running_job(
+            user_id=principal.user_id, kind=JOB_KIND) is not None
         self._reload(principal, 0)
 
     # --- resend, revoke, renew ------------------------------------------------
@@ -381,20 +390,36 @@ class InvitationsState(TeamBaseState):
         started = time.perf_counter()
         invited = 0
         error = ""
-        for start in range(0, len(emails), BULK_CHUNK):
-            chunk = emails[start:start + BULK_CHUNK]
-            try:
-                invited += await asyncio.to_thread(self._invite_chunk, principal, chunk, role,
-                                                   attributes, invitee_language,
-                                                   invitee_zone)
-            except team.SeatsExceeded as err:
-                error = self._tr(err.code, **err.params())
-                break
-            except (NotAllowed, DomainError) as err:
-                error = self._tr(err.code)
-                break
+        job_id = await asyncio.to_thread(
+            import_runner.open_job, organization_id=principal.organization_id,
+            user_id=principal.user_id, kind=JOB_KIND)
+        if job_id is None:  # another tab or worker sends this user's invitations
             async with self:
-                self.progress = min(start + len(chunk), len(emails))
+                self.sending = False
+                self.seats_error = self._tr("import.already_running")
+            return
+        ok = False
+        try:
+            for start in range(0, len(emails), BULK_CHUNK):
+                chunk = emails[start:start + BULK_CHUNK]
+                try:
+                    invited += await asyncio.to_thread(
+                        self._invite_chunk, principal, chunk, role, attributes,
+                        invitee_language, invitee_zone)
+                except team.SeatsExceeded as err:
+                    error = self._tr(err.code, **err.params())
+                    break
+                except (NotAllowed, DomainError) as err:
+                    error = self._tr(err.code)
+                    break
+                done = min(start + len(chunk), len(emails))
+                await asyncio.to_thread(import_runner.heartbeat, job_id, done=done,
+                                        total=len(emails))
+                async with self:
+                    self.progress = done
+            ok = not error
+        finally:
+            import_runner.close_job(job_id, ok=ok, result=error[:64] if error else "done")
         elapsed = time.perf_counter() - started
         logger.info("bulk invite", extra={"count": len(emails), "invited": invited,
                                           "seconds": round(elapsed, 2)})
