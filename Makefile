@@ -8,6 +8,9 @@ export PATH := $(TOOLS):$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 BUN_VERSION := 1.4.5
+# Lighthouse 12 still runs on Node 20 (13 needs Node 22); axe-core for the a11y test.
+LIGHTHOUSE_VERSION := 12.8.2
+AXE_VERSION := 4.11.0
 PYTHON ?= python3
 # Ports of `make run` (the frontend serves pages, the backend the event socket and the API).
 FRONTEND_PORT ?= 3000
@@ -20,7 +23,7 @@ ifndef NPM_CONFIG_REGISTRY
 export NPM_CONFIG_REGISTRY := $(or $(shell npm config get registry 2>/dev/null),https://registry.npmjs.org/)
 endif
 
-.PHONY: setup run test test-fast worker lint e2e-redis bench-load bench-send bench-scale bench-participants bench-import bench-meetings bench-reviews chromium spamassassin clean
+.PHONY: setup run test test-fast worker lint e2e-redis bench-send bench-scale bench-participants bench-import bench-meetings bench-reviews chromium spamassassin clean lighthouse
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,6 +37,12 @@ $(TOOLS)/bun:
 	else \
 		npm install --silent --no-audit --no-fund --prefix .tools bun@$(BUN_VERSION); \
 	fi
+
+$(TOOLS)/lighthouse:
+	npm install --silent --no-audit --no-fund --prefix .tools lighthouse@$(LIGHTHOUSE_VERSION)
+
+.tools/node_modules/axe-core/axe.min.js:
+	npm install --silent --no-audit --no-fund --prefix .tools axe-core@$(AXE_VERSION)
 
 setup: $(VENV)/.installed $(TOOLS)/bun
 
@@ -51,7 +60,7 @@ run: setup
 worker: setup
 	$(PY) -m rxapp.scheduler
 
-test: setup chromium spamassassin
+test: setup chromium spamassassin .tools/node_modules/axe-core/axe.min.js
 	$(PY) -m pytest tests/unit tests/integration -q -p no:cacheprovider
 	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
 	$(MAKE) e2e-redis
@@ -66,6 +75,10 @@ test-fast: setup
 lint: setup
 	$(VENV)/bin/ruff check rxapp tests scripts benchmarks
 	$(VENV)/bin/lint-imports
+
+# Mobile Lighthouse on the invitee pages of a production build (median of 3 runs each).
+lighthouse: setup chromium $(TOOLS)/lighthouse
+	$(PY) scripts/lighthouse.py
 
 bench-send: setup
 	$(PY) -m benchmarks.bench_send

@@ -59,6 +59,10 @@ UNSUBSCRIBE = "/api/unsubscribe/{token}"
 # Origin check (a defence for cookie-carrying requests) does not apply: shops posting
 # purchases with an API key, and mail clients' RFC 8058 one-click unsubscribe POST.
 CROSS_ORIGIN_PREFIXES = ("/api/v1/", "/api/unsubscribe/")
+# Pages and endpoints whose path carries a secret token: they send no Referer to other
+# sites and ask search engines not to index them.
+TOKEN_PATH_PREFIXES = ("/i/", "/join/", "/reset/", "/r/", "/agenda/", "/api/unsubscribe/",
+                       "/api/agenda/")
 
 API_AGENDA_ICS = "/api/agenda/{token}/meetings/{meeting_id:int}.ics"
 API_AGENDA_FEED = "/api/agenda/{token}/feed.ics"

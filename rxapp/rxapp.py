@@ -16,6 +16,7 @@ import rxapp.pages.team  # noqa: F401  (team invitations and members)
 from rxapp import routes
 from rxapp.api import build_api
 from rxapp.api.middleware import protect
+from rxapp.components.shell import loading_shell
 from rxapp.logs import configure_logging
 from rxapp.pages.registry import add_registered_pages
 from rxapp.scheduler.lifespan import scheduler_lifespan_task
@@ -31,6 +32,10 @@ app = rx.App(
     # The API routes, then the middleware that wraps everything the backend serves.
     api_transformer=[build_api(), protect],
     html_lang="en",
+    # Prerendered into pages with a parameter (/i/<token>): painted before the JavaScript.
+    hydrate_fallback=loading_shell,
+    # Bundled into the global stylesheet (no extra request): text contrast fixes.
+    stylesheets=["/contrast.css"],
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
         rx.el.link(rel="icon", href=routes.FAVICON_SVG, type="image/svg+xml"),

@@ -7,7 +7,14 @@ pages included.
 """
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
+from rxapp.api.caching import (
+    FrontendCaching,
+    LowPriorityScripts,
+    SlashlessPages,
+    static_page_paths,
+)
 from rxapp.api.exports import export_routes
 from rxapp.api.health import health_routes
 from rxapp.api.mailbox import mailbox_routes
@@ -19,7 +26,11 @@ from rxapp.api.unsubscribe import unsubscribe_routes
 
 
 def build_api() -> Starlette:
-    """The Starlette app mounted as Reflex's ``api_transformer``."""
+    """The Starlette app mounted as Reflex's ``api_transformer``.
+
+    Reflex mounts its own app (event socket, and in production the built frontend)
+    inside this one, so these middlewares also see the frontend's static files.
+    """
     return Starlette(
         routes=[
             *session_routes(),
@@ -30,5 +41,10 @@ def build_api() -> Starlette:
             *purchase_routes(),
             *review_routes(),
             *unsubscribe_routes(),
-        ]
+        ],
+        middleware=[
+            Middleware(SlashlessPages, page_paths=static_page_paths()),
+            Middleware(FrontendCaching),
+            Middleware(LowPriorityScripts),
+        ],
     )

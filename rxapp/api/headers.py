@@ -8,7 +8,12 @@ policy. Headers a route already set itself (a download's nosniff, say) are kept.
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rxapp import routes
 from rxapp.api.origin import configured_origins
+from rxapp.settings import get_settings
+
+# A year, as browsers' preload lists expect; sent only when cookies are Secure (HTTPS).
+HSTS = "max-age=31536000; includeSubDomains"
 
 
 def content_security_policy() -> str:
@@ -44,7 +49,7 @@ def content_security_policy() -> str:
 
 def security_headers() -> dict[str, str]:
     """Header name -> value added to every HTTP response."""
-    return {
+    headers = {
         "Content-Security-Policy": content_security_policy(),
         "X-Frame-Options": "DENY",
         "X-Content-Type-Options": "nosniff",
@@ -52,6 +57,26 @@ def security_headers() -> dict[str, str]:
         "Cross-Origin-Opener-Policy": "same-origin",
         "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
     }
+    if get_settings().secure_cookies:
+        headers["Strict-Transport-Security"] = HSTS
+    return headers
+
+
+def token_page_headers() -> dict[str, str]:
+    """Headers of a page or endpoint whose path holds a token (R-PLUS-8, issue 12).
+
+    No Referer at all, not even to our own origin, so a token never reaches another
+    site's logs through a link; and no indexing, so it never reaches a search engine.
+    """
+    return {"Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
+
+
+def is_token_path(path: str) -> bool:
+    """Whether ``path`` carries a secret token (a participant, join, reset, review link)."""
+    return path.startswith(routes.TOKEN_PATH_PREFIXES)
+
+
+_TOKEN_OVERRIDES = frozenset({"Referrer-Policy", "X-Robots-Tag"})
 
 
 class SecurityHeadersMiddleware:
@@ -69,12 +94,16 @@ class SecurityHeadersMiddleware:
         if self._headers is None:
             self._headers = security_headers()
         wanted = self._headers
+        token_path = is_token_path(scope.get("path", ""))
+        if token_path:
+            wanted = {**wanted, **token_page_headers()}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in wanted.items():
-                    if name not in headers:
+                    # The token pages' stricter referrer policy wins over the default.
+                    if name not in headers or (token_path and name in _TOKEN_OVERRIDES):
                         headers[name] = value
             await send(message)
 

@@ -20,6 +20,7 @@ def mapping_step(
     on_cancel: object,
     missing: rx.Var,
     busy: rx.Var,
+    help_key: str = "import.mapping_help",
 ) -> rx.Component:
     """The mapping step.
 
@@ -31,6 +32,7 @@ def mapping_step(
         on_cancel: Leave the step.
         missing: Text naming the required fields still unmatched ("" when none).
         busy: True while an import runs.
+        help_key: Catalogue key of the line saying which fields are needed.
 
     """
 
@@ -58,7 +60,7 @@ def mapping_step(
 
     return rx.vstack(
         rx.heading(tr("import.mapping_title"), as_="h3", size="3"),
-        rx.text(tr("import.mapping_help"), size="2", color_scheme="gray"),
+        rx.text(tr(help_key), size="2", color_scheme="gray"),
         rx.table.root(
             rx.table.header(rx.table.row(
                 rx.table.column_header_cell(tr("import.mapping_column")),

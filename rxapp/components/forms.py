@@ -24,6 +24,7 @@ def form_field(
 ) -> rx.Component:
     """A label, an input and the error that belongs to it."""
     field_id = f"field-{name}"
+    input_props.setdefault("min_height", "44px")  # a thumb-sized target (R-UI-3)
     return rx.vstack(
         rx.el.label(label, html_for=field_id, font_weight="500", font_size="0.9rem"),
         rx.input(

@@ -5,6 +5,8 @@ import reflex as rx
 from rxapp import routes
 from rxapp.states.base import LANGUAGES, AppState
 
+APP_NAME = "Beckon"  # the same in every language
+
 
 def tr(key: str | rx.Var) -> rx.Var:
     """The text of a catalogue key in the current language."""
@@ -14,7 +16,9 @@ def tr(key: str | rx.Var) -> rx.Var:
 def lang_switcher() -> rx.Component:
     """A select of the four languages, each named in its own language."""
     return rx.select.root(
-        rx.select.trigger(aria_label=tr("lang.label"), variant="ghost", id="lang-switch"),
+        # 44 px: a thumb-sized target on phones (R-UI-3).
+        rx.select.trigger(aria_label=tr("lang.label"), variant="ghost", id="lang-switch",
+                          min_height="44px", min_width="44px", margin="0"),
         rx.select.content(
             *[rx.select.item(tr(f"lang.{code}"), value=code) for code in LANGUAGES]
         ),
@@ -47,17 +51,20 @@ def _wide_only(component: rx.Component) -> rx.Component:
     return rx.box(component, display=["none", "none", "block"])
 
 
-def _brand() -> rx.Component:
+def _brand(name: str | rx.Var | None = None) -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.icon("mail-check", size=22),
-            rx.text(tr("app.name"), weight="bold", size="5"),
+            rx.text(tr("app.name") if name is None else name, weight="bold", size="5"),
             align="center",
             spacing="2",
         ),
         href=routes.HOME,
         underline="none",
         color="inherit",
+        display="inline-flex",
+        align_items="center",
+        min_height="44px",
     )
 
 
@@ -139,14 +146,13 @@ def app_shell(*children: rx.Component) -> rx.Component:
             AppState.signed_in,
             rx.fragment(
                 top_bar(),
-                rx.box(
+                rx.el.main(
                     *children,
                     width="100%",
                     max_width="1200px",
                     margin_x="auto",
                     padding_x=["12px", "16px", "24px"],
                     padding_y="24px",
-                    as_="main",
                 ),
             ),
             rx.center(rx.spinner(size="3"), aria_label=tr("common.loading"), height="60vh"),
@@ -169,14 +175,42 @@ def public_shell(*children: rx.Component) -> rx.Component:
             padding="16px",
             align="center",
         ),
-        rx.box(
+        rx.el.main(
             rx.card(*children, size="3", width="100%"),
             width="100%",
             max_width="480px",
             margin_x="auto",
             padding_x="12px",
             padding_bottom="32px",
-            as_="main",
+        ),
+        min_height="100vh",
+        background="var(--gray-2)",
+    )
+
+
+def loading_shell() -> rx.Component:
+    """The static page a route with a parameter shows until the app has loaded.
+
+    Reflex prerenders it into the HTML of ``/i/<token>``, ``/join/<token>`` etc., so a
+    phone paints the frame at once instead of a blank page while the JavaScript and
+    the first state arrive. It holds no state (it is built before any exists).
+    """
+    return rx.box(
+        rx.hstack(
+            _brand(APP_NAME),
+            width="100%",
+            max_width="480px",
+            margin_x="auto",
+            padding="16px",
+            align="center",
+        ),
+        rx.box(
+            rx.card(rx.center(rx.spinner(size="3"), min_height="120px"), size="3",
+                    width="100%"),
+            width="100%",
+            max_width="480px",
+            margin_x="auto",
+            padding_x="12px",
         ),
         min_height="100vh",
         background="var(--gray-2)",
@@ -186,3 +220,9 @@ def public_shell(*children: rx.Component) -> rx.Component:
 def page_title(text: rx.Var) -> rx.Component:
     """The one h1 of a page."""
     return rx.heading(text, as_="h1", size="7", margin_bottom="12px")
+
+
+def tap_link(text: rx.Var, *, href: str, **props) -> rx.Component:
+    """A text link with a 44 px tall target, for pages people open on a phone (R-UI-3)."""
+    return rx.link(text, href=href, display="inline-flex", align_items="center",
+                   min_height="44px", **props)

@@ -9,6 +9,7 @@ import asyncio
 import logging
 import signal
 
+from rxapp.scheduler.housekeeping import housekeeping_tick, run_housekeeping
 from rxapp.scheduler.worker import Worker
 from rxapp.settings import get_settings
 
@@ -20,6 +21,7 @@ async def _main(once: bool) -> int:
     worker = Worker.from_settings(settings)
     try:
         if once:
+            await asyncio.to_thread(housekeeping_tick, worker.engine, now=worker.clock())
             await worker.sweep()
             result = await worker.run_until_idle()
             logger.info("drained", extra={"sent": result.sent, "failed": result.failed})
@@ -28,7 +30,10 @@ async def _main(once: bool) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
+        chores = asyncio.create_task(run_housekeeping(worker.engine, stop, clock=worker.clock))
         await worker.run_forever(stop)
+        stop.set()
+        await chores
         return 0
     finally:
         await worker.aclose()

@@ -8,6 +8,7 @@ backend workers it runs once per worker; claiming is safe for that. For scale, s
 import asyncio
 import logging
 
+from rxapp.scheduler.housekeeping import run_housekeeping
 from rxapp.scheduler.worker import Worker
 from rxapp.settings import get_settings
 
@@ -23,6 +24,8 @@ async def scheduler_lifespan_task() -> None:
     worker = Worker.from_settings(settings)
     stop = asyncio.Event()
     runner = asyncio.create_task(worker.run_forever(stop))
+    # Housekeeping (lapsing pending meeting requests) beside the send loop, same stop.
+    chores = asyncio.create_task(run_housekeeping(worker.engine, stop, clock=worker.clock))
     try:
         await asyncio.shield(runner)
     except asyncio.CancelledError:
@@ -31,4 +34,6 @@ async def scheduler_lifespan_task() -> None:
         await runner
         raise
     finally:
+        stop.set()
+        await chores
         await worker.aclose()

@@ -109,7 +109,7 @@ def test_issue_10_organizer_partner_participant(page: Page, browser: Browser, ph
     page.get_by_role("option", name=DEMO["partner"].email).click()
     expect(card).to_contain_text(DEMO["partner"].email)
     page.get_by_role("button", name="One space per sales contact").click()
-    expect(page.get_by_text("1 spaces created.")).to_be_visible()
+    expect(page.get_by_text("1 space created.")).to_be_visible()
 
     open_page(page, event_path + "/rules")
     _add_rule(page, "Gold, Platinum", ("registration_status", "equals", "registered"),

@@ -22,7 +22,7 @@ from rxapp import db, routes
 from rxapp.models import Organization
 from rxapp.models.contact import Unsubscribe
 from rxapp.models.outbox import OutboxMessage
-from rxapp.models.reviews import ReviewInvitation
+from rxapp.models.reviews import Purchase, ReviewInvitation
 from rxapp.services.interactions import create_interaction
 from tests.e2e.helpers import open_page, sign_in_as
 from tests.factories import make_participant
@@ -201,3 +201,46 @@ def test_r_rev_1_to_8_settings_api_invitation_review_and_unsubscribe(
     assert [m.last_error for m in _outbox(live_app, second)
             if m.kind == "interaction_invitation"] == ["unsubscribed"]
     assert len(live_app.smtp.messages_to(second)) == 1
+
+
+def test_purchases_csv_import_german_file_mapping_step_and_all_or_nothing(
+    page: Page, live_app, tmp_path
+):
+    """Issue 11 point 1 on the shared pipeline: a German semicolon file with a BOM, an
+    unknown header that needs the mapping step, and a broken file that records nothing."""
+    sign_in_as(page, "admin")
+    open_page(page, routes.REVIEWS_PURCHASES)
+    shots = live_app.log_path.parent
+    upload = "#purchases-csv input[type=file]"
+    german = tmp_path / "kaeufe.csv"
+    german.write_bytes(
+        "Kontakt;Name;Sprache;Bestellnummer;Kaufdatum;Produkte\r\n"
+        "jörg@example.de;Jörg Schäfer;Deutsch;CSV-E2E-1;01.03.2026 14:30;KET-1:Kessel\r\n"
+        "anna@example.de;Anna Groß;;CSV-E2E-2;2026-03-01;\r\n".encode("utf-8-sig"))
+    page.set_input_files(upload, str(german))
+    step = page.locator("#mapping-step")
+    expect(step).to_be_visible()
+    expect(step).to_contain_text("jörg@example.de")
+    expect(page.locator("#import-read-as")).to_contain_text("semicolons")
+    page.screenshot(path=str(shots / "purchases-mapping.png"), full_page=True)
+    page.get_by_role("combobox", name="Beckon field: Kontakt").click()
+    page.get_by_role("option", name="Email", exact=True).click()
+    page.locator("#mapping-apply").click()
+    expect(page.locator("#import-ok")).to_contain_text("2 purchases recorded")
+    expect(page.locator("#purchases")).to_contain_text("CSV-E2E-1")
+
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"email,order reference,purchased at\n"
+                       b"new@example.com,CSV-E2E-3,2026-03-01\n"
+                       b"not-an-email,CSV-E2E-4,2026-03-01\n")
+    page.set_input_files(upload, str(broken))
+    expect(page.locator("#import-errors")).to_contain_text("Line 3")
+    page.screenshot(path=str(shots / "purchases-rejected.png"), full_page=True)
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.locator("#import-errors").scroll_into_view_if_needed()
+    expect(page.locator("#import-errors")).to_be_visible()
+    page.screenshot(path=str(shots / "purchases-rejected-360.png"))
+    with Session(db.get_engine(live_app.database_url)) as s:
+        refs = set(s.exec(select(Purchase.order_reference)).all())
+    assert {"CSV-E2E-1", "CSV-E2E-2"} <= refs
+    assert not {"CSV-E2E-3", "CSV-E2E-4"} & refs

@@ -12,6 +12,7 @@ from rxapp.models.meetings import Meeting, MeetingStatus, Slot
 from rxapp.models.outbox import OutboxMessage, StatusEvent
 from rxapp.services.common.errors import DomainError, NotAllowed
 from rxapp.services.meetings import (
+    attendee_import,
     attendees,
     events,
     mail,
@@ -323,12 +324,12 @@ def test_r_bm_8_template_sandbox_and_defaults(session, world):
 def test_attendee_csv_import_all_or_nothing(session, world):
     w = world
     bad = b"first_name,last_name,email,registration_status\nA,B,a@x.com,registered\nC,D,nope,x\n"
-    report = attendees.import_attendees_csv(session, organization_id=w.org_id,
-                                            event_id=w.event.id, data=bad, now=NOW)
+    report = attendee_import.import_attendees_csv(session, organization_id=w.org_id,
+                                                 event_id=w.event.id, data=bad, now=NOW)
     assert not report.ok and {e.line for e in report.errors} == {3}
     good = b"first_name;last_name;email;has_account;country\nA;B;a@x.com;yes;FR\nC;D;c@x.com;;SE\n"
-    report = attendees.import_attendees_csv(session, organization_id=w.org_id,
-                                            event_id=w.event.id, data=good, now=NOW)
+    report = attendee_import.import_attendees_csv(session, organization_id=w.org_id,
+                                                 event_id=w.event.id, data=good, now=NOW)
     assert report.ok and report.imported == 2
     session.commit()
     slot_count = len(session.exec(select(Slot).where(Slot.event_id == w.event.id)).all())

@@ -247,6 +247,17 @@ def test_13_14_every_route_answers_with_security_headers(backend, world):
         assert answer.headers.get("x-content-type-options") == "nosniff", answer.url
 
 
+def test_12_7_token_paths_send_no_referrer_and_ask_not_to_be_indexed(backend, world):
+    for prefix in routes.TOKEN_PATH_PREFIXES:
+        answer = httpx.get(backend.url + prefix + "some-token", headers={"Origin": backend.url})
+        assert answer.headers.get("referrer-policy") == "no-referrer", (prefix, answer.headers)
+        assert "noindex" in answer.headers.get("x-robots-tag", ""), prefix
+        assert "frame-ancestors 'none'" in answer.headers.get("content-security-policy", "")
+    plain = httpx.get(backend.url + routes.API_HEALTH)
+    assert plain.headers.get("referrer-policy") == "same-origin"
+    assert "x-robots-tag" not in plain.headers
+
+
 # --- 13.10: out-of-range ids are "not found", not a server error ----------------------
 
 

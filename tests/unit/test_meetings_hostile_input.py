@@ -145,5 +145,5 @@ async def test_attendee_upload_refuses_a_socket_call(session, world):
     state = _state(w, AttendeesState, "/attendees")
     before = _counts(session, w.event.id)
     await state.receive_csv([_file(HEADER + b"Ann,Lee,ann.lee@example.com\n")])
-    assert state._upload == b""
+    assert state._upload_id == ""
     assert _counts(session, w.event.id) == before

@@ -12,6 +12,7 @@ from sqlmodel import select
 from rxapp.models import ApiKey, Purchase, ReviewSettings
 from rxapp.services.reviews.api_keys import create_api_key
 from rxapp.states.reviews import (
+    PurchaseImportState,
     PurchasesState,
     ReviewPageState,
     ReviewSettingsState,
@@ -126,11 +127,11 @@ def test_purchase_form_keeps_input_on_error_and_records_for_own_org(world):
 
 
 async def test_purchase_upload_refused_for_agent(world):
-    s = _state(PurchasesState, world, "agent", path="/reviews/purchases")
-    result = s.handle_upload([])
+    s = _state(PurchaseImportState, world, "agent", path="/reviews/purchases")
+    result = s.receive_csv([])
     if inspect.iscoroutine(result):
         await result
-    assert s.import_text == ""
+    assert s.import_result == "" and s._upload_id == ""
 
 
 @pytest.mark.parametrize("who", [None, "agent", "beta_admin"])

@@ -53,3 +53,18 @@ def test_hot_reload_watches_the_code_only(tmp_path):
     watched = out[0].split(os.pathsep)
     assert watched == [str(ROOT / "rxapp"), str(ROOT / "rxconfig.py")]
     assert out[1:] == [str(tmp_path / "states"), str(tmp_path / "uploads")]
+
+
+def test_12_7_hsts_only_when_cookies_are_secure(monkeypatch):
+    from rxapp.api.headers import security_headers
+    from rxapp.settings import get_settings
+
+    monkeypatch.setenv("SECURE_COOKIES", "false")
+    get_settings.cache_clear()
+    assert "Strict-Transport-Security" not in security_headers()
+    monkeypatch.setenv("SECURE_COOKIES", "true")
+    get_settings.cache_clear()
+    try:
+        assert security_headers()["Strict-Transport-Security"].startswith("max-age=31536000")
+    finally:
+        get_settings.cache_clear()

@@ -4,7 +4,7 @@ import reflex as rx
 
 from rxapp import routes
 from rxapp.components.forms import form_field, notice
-from rxapp.components.shell import page_title, public_shell, tr
+from rxapp.components.shell import page_title, public_shell, tap_link, tr
 from rxapp.pages.registry import page
 from rxapp.states.accounts.auth import ForgotState, LoginState, ResetState
 from rxapp.states.base import AppState
@@ -30,13 +30,14 @@ def login_page() -> rx.Component:
                     error_text=tr(LoginState.password_error),
                 ),
                 rx.button(tr("login.submit"), type="submit", size="3", width="100%",
-                          id="login-submit"),
-                rx.link(tr("login.forgot"), href=routes.FORGOT, size="2"),
+                          id="login-submit", min_height="44px"),
+                tap_link(tr("login.forgot"), href=routes.FORGOT, size="2"),
                 spacing="4",
                 width="100%",
             ),
             on_submit=LoginState.submit,
             no_validate=True,
+            method="post",  # a submit before the JavaScript runs must not put it in the URL
             reset_on_submit=False,
             width="100%",
         ),
@@ -59,17 +60,18 @@ def forgot_page() -> rx.Component:
                         autocomplete="username", error=ForgotState.email_error,
                         error_text=tr(ForgotState.email_error),
                     ),
-                    rx.button(tr("forgot.submit"), type="submit", size="3", width="100%"),
+                    rx.button(tr("forgot.submit"), type="submit", size="3", width="100%",
+                              min_height="44px"),
                     spacing="4",
                     width="100%",
                 ),
                 on_submit=ForgotState.submit,
                 no_validate=True,
+                method="post",  # a submit before the JavaScript runs must not put it in the URL
                 width="100%",
             ),
         ),
-        rx.link(tr("forgot.back"), href=routes.LOGIN, size="2", margin_top="16px",
-                display="block"),
+        tap_link(tr("forgot.back"), href=routes.LOGIN, size="2", margin_top="8px"),
     )
 
 
@@ -89,12 +91,14 @@ def reset_page() -> rx.Component:
                 autocomplete="new-password", error=ResetState.confirm_error,
                 error_text=tr(ResetState.confirm_error),
             ),
-            rx.button(tr("reset.submit"), type="submit", size="3", width="100%"),
+            rx.button(tr("reset.submit"), type="submit", size="3", width="100%",
+                      min_height="44px"),
             spacing="4",
             width="100%",
         ),
         on_submit=ResetState.submit,
         no_validate=True,
+        method="post",  # a submit before the JavaScript runs must not put it in the URL
         width="100%",
     )
     return public_shell(
@@ -107,7 +111,7 @@ def reset_page() -> rx.Component:
                 rx.vstack(
                     rx.callout(tr("reset.done"), color_scheme="green", role="status",
                                id="reset-done"),
-                    rx.link(tr("login.submit"), href=routes.LOGIN),
+                    tap_link(tr("login.submit"), href=routes.LOGIN),
                 ),
                 rx.cond(
                     ResetState.link_ok,
@@ -115,7 +119,7 @@ def reset_page() -> rx.Component:
                     rx.vstack(
                         rx.callout(tr("reset.invalid"), color_scheme="amber", role="alert",
                                    id="reset-invalid"),
-                        rx.link(tr("reset.ask_new"), href=routes.FORGOT),
+                        tap_link(tr("reset.ask_new"), href=routes.FORGOT),
                     ),
                 ),
             ),

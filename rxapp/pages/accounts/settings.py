@@ -118,7 +118,8 @@ def settings_page() -> rx.Component:
                         rx.el.label(
                             rx.hstack(
                                 rx.switch(checked=SettingsState.reminders_default,
-                                          on_change=SettingsState.set_reminders_default),
+                                          on_change=SettingsState.set_reminders_default,
+                                          aria_label=tr("settings.reminders_default")),
                                 rx.text(tr("settings.reminders_default")),
                                 align="center",
                                 min_height="44px",

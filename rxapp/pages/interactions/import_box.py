@@ -15,7 +15,7 @@ def import_box() -> rx.Component:
         rx.vstack(
             rx.heading(tr("import.title"), as_="h2", size="3"),
             rx.text(tr("import.help"), size="2", color_scheme="gray"),
-            rx.upload.root(
+            rx.el.label(rx.upload.root(
                 rx.vstack(
                     rx.icon("file-up", size=22),
                     rx.text(tr("import.drop"), size="2"),
@@ -23,6 +23,7 @@ def import_box() -> rx.Component:
                     spacing="1",
                 ),
                 id="csv-upload",
+                no_click=True,  # the label opens the picker
                 accept={"text/csv": [".csv"], "text/plain": [".txt", ".tsv"]},
                 max_files=1,
                 multiple=False,
@@ -33,7 +34,7 @@ def import_box() -> rx.Component:
                 width="100%",
                 cursor="pointer",
                 disabled=s.importing,
-            ),
+            ), width="100%", display="block"),
             rx.cond(
                 s.importing,
                 rx.vstack(

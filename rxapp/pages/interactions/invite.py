@@ -12,7 +12,7 @@ from rxapp.states.interactions import InviteState
 def _option(label: str, checked: rx.Var, on_change, hint: str) -> rx.Component:  # noqa: ANN001
     return rx.el.label(
         rx.hstack(
-            rx.switch(checked=checked, on_change=on_change, size="3"),
+            rx.switch(checked=checked, on_change=on_change, size="3", aria_label=tr(label)),
             rx.vstack(rx.text(tr(label), weight="medium"),
                       rx.text(tr(hint), size="2", color_scheme="gray"), spacing="0"),
             align="center", min_height="44px", spacing="3",

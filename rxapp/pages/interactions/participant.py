@@ -108,7 +108,8 @@ def _item(item: rx.Var) -> rx.Component:
                 rx.vstack(
                     rx.el.label(rx.hstack(
                         rx.switch(checked=item["reminders"] == "on",
-                                  on_change=lambda v: s.set_reminders(item["id"], v)),
+                                  on_change=lambda v: s.set_reminders(item["id"], v),
+                                  aria_label=tr("invite.reminders")),
                         rx.text(tr("invite.reminders"), size="2"),
                         align="center", min_height="44px")),
                     rx.hstack(

@@ -25,7 +25,8 @@ def _scale_button(i: int) -> rx.Component:
 def _progress() -> rx.Component:
     return rx.vstack(
         rx.progress(value=rx.cond(TakeState.total > 0,
-                                  TakeState.answered * 100 / TakeState.total, 0), width="100%"),
+                                  TakeState.answered * 100 / TakeState.total, 0), width="100%",
+                    aria_labelledby="take-progress"),
         rx.text(tr("take.progress").to(str)
                 .replace("{answered}", TakeState.answered.to_string())
                 .replace("{total}", TakeState.total.to_string()),

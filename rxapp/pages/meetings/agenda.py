@@ -33,14 +33,16 @@ def _pending(row: rx.Var) -> rx.Component:
         row["answer"] == "yes",
         rx.hstack(
             rx.button(tr("meetings.accept"), size="3", color_scheme="green", flex="1",
-                      on_click=s.accept(row["id"]), class_name="accept-button"),
+                      on_click=s.accept(row["id"]), class_name="accept-button",
+                      min_height="44px"),
             rx.button(tr("meetings.decline"), size="3", variant="soft", color_scheme="red",
-                      flex="1", on_click=s.ask_reason("decline", row["id"])),
+                      flex="1", on_click=s.ask_reason("decline", row["id"]), min_height="44px"),
             width="100%", spacing="2"),
         rx.hstack(rx.text(tr("meetings.waiting_partner"), size="2", color_scheme="gray"),
                   rx.spacer(),
                   rx.button(tr("meetings.cancel"), size="2", variant="ghost", color_scheme="red",
-                            on_click=s.ask_reason("cancel", row["id"])), width="100%"),
+                            on_click=s.ask_reason("cancel", row["id"]), min_height="44px"),
+                  width="100%"),
     ))
 
 
@@ -48,10 +50,11 @@ def _confirmed(row: rx.Var) -> rx.Component:
     s = AgendaState
     return _meeting(row, rx.hstack(
         rx.link(rx.button(rx.icon("calendar-plus", size=16), tr("meetings.add_to_calendar"),
-                          size="3", variant="soft"),
+                          size="3", variant="soft", min_height="44px"),
                 href=_api_url(row["ics"]), is_external=True, class_name="ics-link"),
         rx.button(tr("meetings.cancel"), size="3", variant="ghost", color_scheme="red",
-                  on_click=s.ask_reason("cancel", row["id"]), class_name="cancel-button"),
+                  on_click=s.ask_reason("cancel", row["id"]), class_name="cancel-button",
+                  min_height="44px"),
         wrap="wrap", spacing="2", width="100%",
     ))
 
@@ -74,9 +77,9 @@ def _offer(offer: rx.Var) -> rx.Component:
                                                                    value=sl["id"])),
                          name="slot", aria_label=tr("meetings.field.slot"),
                          style={"padding": "8px", "border_radius": "6px", "width": "100%",
-                                "font_size": "16px"}),
+                                "font_size": "16px", "min_height": "44px"}),
             rx.button(tr("meetings.propose"), type="submit", size="3", width="100%",
-                      variant="soft", class_name="propose-button"),
+                      variant="soft", class_name="propose-button", min_height="44px"),
             spacing="2", width="100%",
         ),
         on_submit=s.propose, reset_on_submit=False,
@@ -106,7 +109,8 @@ def agenda_page() -> rx.Component:
                                                         color_scheme="gray")),
                 rx.foreach(s.agenda, _confirmed),
                 rx.link(tr("meetings.subscribe"), href=s.feed_url, is_external=True,
-                        size="2", id="feed-link"),
+                        size="2", id="feed-link", display="inline-flex",
+                        align_items="center", min_height="44px"),
                 rx.heading(tr("meetings.agenda_propose"), as_="h2", size="4"),
                 rx.cond(s.offers.length() == 0, rx.text(tr("meetings.agenda_no_offers"),
                                                         size="2", color_scheme="gray")),

@@ -3,11 +3,12 @@
 import reflex as rx
 
 from rxapp import routes
+from rxapp.components.csv_mapping import mapping_step
 from rxapp.components.shell import app_shell, tr
 from rxapp.pages.meetings.common import event_tabs, fill, labelled
 from rxapp.pages.registry import page
 from rxapp.states.base import LANGUAGES, AppState
-from rxapp.states.meetings.attendees import AttendeesState
+from rxapp.states.meetings.attendees import FIELD_KEYS, AttendeesState
 
 _SELECT = {"padding": "6px", "border_radius": "6px"}
 
@@ -18,7 +19,8 @@ def _row(row: rx.Var) -> rx.Component:
             rx.vstack(
                 rx.text(row["first_name"], " ", row["last_name"], weight="medium"),
                 rx.text(row["email"], size="1", color_scheme="gray", word_break="break-all"),
-                spacing="0", flex="1", min_width="0",
+                # Wraps to its own line on a phone rather than squeezing the address.
+                spacing="0", flex="1 1 14em", min_width="0",
             ),
             rx.text(row["company"], " · ", row["country"], size="2"),
             rx.badge(tr("meetings.reg." + row["registration_status"].to(str))),
@@ -35,15 +37,17 @@ def _import_card() -> rx.Component:
     return rx.card(
         rx.heading(tr("meetings.import_title"), size="4", as_="h2", margin_bottom="4px"),
         rx.text(tr("meetings.import_help"), size="2", color_scheme="gray"),
-        rx.upload.root(
+        # The label names the file input Reflex renders; its own click opens the picker.
+        rx.el.label(rx.upload.root(
             rx.vstack(rx.icon("file-up", size=22), rx.text(tr("import.drop"), size="2"),
                       align="center", spacing="1"),
-            id="attendee-csv", accept={"text/csv": [".csv"], "text/plain": [".txt"]},
+            id="attendee-csv", no_click=True,
+            accept={"text/csv": [".csv"], "text/plain": [".txt"]},
             max_files=1, multiple=False,
             on_drop=s.receive_csv(rx.upload_files(upload_id="attendee-csv")),
             border="1px dashed var(--gray-a7)", padding="16px", border_radius="8px",
             width="100%", cursor="pointer", margin_top="8px",
-        ),
+        ), width="100%", display="block"),
         rx.cond(s.importing, rx.vstack(
             rx.progress(value=rx.cond(s.import_total > 0,
                                       s.import_done * 100 / s.import_total, 0)),
@@ -54,9 +58,17 @@ def _import_card() -> rx.Component:
                 rx.callout(fill("meetings.imported", n=s.import_total), color_scheme="green",
                            margin_top="8px")),
         rx.cond((s.import_result != "") & (s.import_result != "import.ok"),
-                rx.callout(tr(s.import_result), color_scheme="red", margin_top="8px")),
+                rx.callout(tr(s.import_result), role="alert",
+                           color_scheme=rx.cond(s.import_result == "import.needs_mapping",
+                                                "amber", "red"), margin_top="8px")),
+        rx.cond(s.map_open, rx.box(
+            mapping_step(rows=s.map_rows, fields=list(FIELD_KEYS), on_change=s.set_mapping,
+                         on_apply=s.apply_mapping, on_cancel=s.cancel_mapping,
+                         missing=s.map_missing, busy=s.importing,
+                         help_key="meetings.mapping_help"),
+            width="100%", margin_top="8px")),
         rx.foreach(s.import_errors, lambda e: rx.text(
-            tr("import.line"), " ", e["line"], ": ", tr(e["code"]), size="2",
+            tr("import.line"), " ", e["line"], ": ", e["message"], size="2",
             color_scheme="red")),
         width="100%",
     )

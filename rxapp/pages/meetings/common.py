@@ -33,10 +33,17 @@ def err_text(errors: rx.Var, field: str) -> rx.Component:
 
 def labelled(label_key: str, control: rx.Component, errors: rx.Var | None = None,
              field: str = "") -> rx.Component:
-    """A small label above a control, with its error below."""
+    """A small label above a control, with its error below.
+
+    The label wraps the control, so it names it (screen readers, axe-core) and a tap
+    on the text focuses the field.
+    """
     return rx.vstack(
-        rx.text(tr(label_key), size="2", weight="medium", as_="label"),
-        control,
+        rx.el.label(
+            rx.text(tr(label_key), size="2", weight="medium"),
+            control,
+            display="flex", flex_direction="column", gap="4px", width="100%",
+        ),
         err_text(errors, field) if errors is not None else rx.fragment(),
         spacing="1", width="100%", align="stretch",
     )

@@ -107,7 +107,7 @@ def event_page() -> rx.Component:
                 rx.card(
                     rx.hstack(
                         rx.switch(checked=s.module_enabled, on_change=s.set_module,
-                                  id="module-switch"),
+                                  id="module-switch", aria_label=tr("meetings.module_switch")),
                         rx.text(tr("meetings.module_switch"), weight="medium"),
                         align="center", spacing="3",
                     ),
@@ -149,7 +149,8 @@ def event_page() -> rx.Component:
                     rx.vstack(
                         *[_option_group(k) for k in OPTION_KINDS],
                         rx.hstack(rx.switch(checked=s.partners_manage_spaces,
-                                            on_change=s.set_partners_manage),
+                                            on_change=s.set_partners_manage,
+                                            aria_label=tr("meetings.partners_manage_spaces")),
                                   rx.text(tr("meetings.partners_manage_spaces")),
                                   align="center", spacing="3"),
                         spacing="4", width="100%",
@@ -167,9 +168,11 @@ def event_page() -> rx.Component:
                                 for c in ("partner", "type", "level", "quota", "used",
                                           "pending", "left")])),
                             rx.table.body(rx.foreach(s.ledgers, _ledger_row)),
-                            size="1", id="ledger",
+                            size="1", id="ledger", min_width="max-content",
                         ),
-                        overflow_x="auto", width="100%",
+                        # The box scrolls on a phone; keyboard users reach it (axe-core).
+                        overflow_x="auto", width="100%", tab_index=0, role="region",
+                        aria_label=tr("meetings.ledger"),
                     ),
                     width="100%",
                 ),

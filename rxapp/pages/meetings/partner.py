@@ -18,6 +18,24 @@ from rxapp.states.meetings.partner import (
 _SELECT = {"padding": "6px", "border_radius": "6px"}
 
 
+def _event_switcher(state) -> rx.Component:  # noqa: ANN001
+    """Shown to a partner user who is a sales contact at several events."""
+    return rx.cond(
+        state.partner_events.length() > 1,
+        rx.hstack(
+            rx.text(tr("meetings.switch_event"), size="2", weight="medium", as_="label",
+                    html_for="partner-event"),
+            rx.el.select(
+                rx.foreach(state.partner_events,
+                           lambda e: rx.el.option(e["name"], value=e["id"])),
+                value=state.partner_event_id.to(str), id="partner-event",
+                on_change=state.switch_event, style=_SELECT | {"max_width": "100%"},
+            ),
+            wrap="wrap", spacing="2", align="center", width="100%", margin_bottom="12px",
+        ),
+    )
+
+
 def _no_partner(state) -> rx.Component:  # noqa: ANN001
     return rx.cond(state.no_partner, rx.callout(tr("meetings.no_partner_space"),
                                                 color_scheme="amber", icon="lock"))
@@ -132,6 +150,7 @@ def partner_list_page() -> rx.Component:
     s = PartnerListState
     return app_shell(
         partner_tabs(routes.PARTNER_SPACE, s.partner_name, s.quota_left),
+        _event_switcher(s),
         _no_partner(s),
         _first_space(s),
         rx.vstack(
@@ -214,6 +233,7 @@ def partner_meetings_page() -> rx.Component:
     s = PartnerMeetingsState
     return app_shell(
         partner_tabs(routes.PARTNER_MEETINGS, s.partner_name, s.quota_left),
+        _event_switcher(s),
         _no_partner(s),
         rx.text(fill("meetings.ledger_line", used=s.quota_used, pending=s.quota_pending,
                      left=s.quota_left), size="2", id="ledger-line", margin_bottom="8px"),
@@ -248,6 +268,7 @@ def _cell(cell: rx.Var) -> rx.Component:
                              s.toggle(cell["space"], cell["slot"], state),
                              s.open_meeting(cell["meeting"])),
             class_name="cal-cell",
+            high_contrast=True,  # white on green-9 is 3.2:1; the darker step passes AA
         ),
         padding="2px",
     )
@@ -259,6 +280,7 @@ def partner_calendar_page() -> rx.Component:
     s = PartnerCalendarState
     return app_shell(
         partner_tabs(routes.PARTNER_CALENDAR, s.partner_name, s.quota_left),
+        _event_switcher(s),
         _no_partner(s),
         _first_space(s),
         rx.hstack(

@@ -6,7 +6,7 @@ from rxapp import routes
 from rxapp.components.shell import app_shell, tr
 from rxapp.pages.meetings.common import event_tabs, labelled
 from rxapp.pages.registry import page
-from rxapp.states.base import AppState
+from rxapp.states.base import LANGUAGES, AppState
 from rxapp.states.meetings.partners import NONE, PARTNER_TYPES, PartnersState
 
 
@@ -32,13 +32,15 @@ def _partner_card(row: rx.Var) -> rx.Component:
                          aria_label=tr("meetings.field.partner_quota"),
                          on_blur=lambda v: s.set_quota(row["id"], v)),
                 rx.select.root(
-                    rx.select.trigger(placeholder=tr("meetings.add_contact")),
+                    rx.select.trigger(placeholder=tr("meetings.add_contact"),
+                                      aria_label=tr("meetings.add_contact")),
                     rx.select.content(rx.foreach(s.partner_users, lambda u: rx.select.item(
                         u["email"], value=u["id"]))),
                     value="", on_change=lambda v: s.add_contact(row["id"], v),
                 ),
                 rx.select.root(
-                    rx.select.trigger(placeholder=tr("meetings.assign_product")),
+                    rx.select.trigger(placeholder=tr("meetings.assign_product"),
+                                      aria_label=tr("meetings.assign_product")),
                     rx.select.content(
                         rx.select.item("—", value=NONE),
                         rx.foreach(s.products, lambda p: rx.select.item(p["name"],
@@ -50,6 +52,44 @@ def _partner_card(row: rx.Var) -> rx.Component:
             spacing="2", width="100%",
         ),
         width="100%", class_name="partner-card",
+    )
+
+
+def _invite_card() -> rx.Component:
+    """Invite a sales contact: a team invitation with role partner, tied to the partner."""
+    s = PartnersState
+    select_style = {"padding": "6px", "border_radius": "6px"}
+    return rx.card(
+        rx.heading(tr("meetings.invite_contact"), size="4", as_="h2", margin_bottom="4px"),
+        rx.text(tr("meetings.invite_contact_help"), size="2", color_scheme="gray"),
+        rx.form(
+            rx.grid(
+                labelled("meetings.col.partner", rx.el.select(
+                    rx.foreach(s.rows, lambda r: rx.el.option(r["name"], value=r["id"])),
+                    name="partner_id", id="invite-partner", style=select_style),
+                    s.invite_errors, "partner_id"),
+                labelled("meetings.field.email", rx.input(name="email", type="email",
+                                                          id="invite-email"),
+                         s.invite_errors, "email"),
+                labelled("meetings.field.name", rx.input(name="name", id="invite-name"),
+                         s.invite_errors, "name"),
+                labelled("meetings.field.language", rx.el.select(
+                    *[rx.el.option(tr(f"lang.{c}"), value=c) for c in LANGUAGES],
+                    name="language", id="invite-language", style=select_style),
+                    s.invite_errors, "language"),
+                columns=rx.breakpoints(initial="1", sm="2", lg="4"), spacing="3", width="100%",
+            ),
+            rx.button(tr("meetings.invite"), type="submit", margin_top="12px",
+                      id="invite-contact"),
+            on_submit=s.invite_contact, reset_on_submit=False, margin_top="8px",
+        ),
+        rx.cond(s.invited.length() > 0, rx.vstack(
+            rx.text(tr("meetings.invited_contacts"), weight="medium", size="2"),
+            rx.foreach(s.invited, lambda i: rx.text(
+                i["partner"], " · ", i["name"], " · ", i["email"], size="2",
+                word_break="break-all", class_name="invited-contact")),
+            spacing="1", margin_top="8px")),
+        width="100%",
     )
 
 
@@ -95,6 +135,7 @@ def partners_page() -> rx.Component:
             ),
             rx.cond(s.rows.length() == 0, rx.callout(tr("meetings.no_partners"), icon="info")),
             rx.foreach(s.rows, _partner_card),
+            rx.cond(s.rows.length() > 0, _invite_card()),
             rx.card(
                 rx.hstack(
                     rx.heading(tr("meetings.spaces"), size="4", as_="h2"),

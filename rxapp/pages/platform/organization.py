@@ -40,7 +40,7 @@ def _plan_form() -> rx.Component:
                         rx.el.label(rx.hstack(
                             rx.checkbox(checked=s.modules.contains(m),
                                         on_change=lambda _v, m=m: s.toggle_module(m),
-                                        id=f"module-{m}"),
+                                        id=f"module-{m}", name=f"module-{m}"),
                             rx.text(tr(f"module.{m}"), size="2"),
                             align="center", min_height="44px", spacing="2"))
                         for m in _MODULES
@@ -57,7 +57,7 @@ def _plan_form() -> rx.Component:
                         tr("plans.used").to(str).replace("{n}", s.seats_used.to_string())),
                 rx.el.label(rx.hstack(
                     rx.switch(checked=s.reports_included, on_change=s.set_reports_included,
-                              id="reports-included"),
+                              id="reports-included", name="reports-included"),
                     rx.text(tr("plans.reports_included"), size="2"),
                     align="center", min_height="44px")),
                 form_field(label=tr("plans.note"), name="note", error="", error_text="",

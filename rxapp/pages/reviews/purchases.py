@@ -8,8 +8,10 @@ from rxapp.components.shell import app_shell, page_title, tr
 from rxapp.components.status_log import status_log
 from rxapp.pages.registry import page
 from rxapp.pages.reviews.common import section_tabs, select_field
+from rxapp.pages.reviews.purchase_import import import_box
 from rxapp.states.base import LANGUAGES, AppState
 from rxapp.states.reviews import PurchasesState as S
+from rxapp.states.reviews.purchase_import import PurchaseImportState
 
 
 def _input(name: str, label: rx.Var, value: rx.Var, **props) -> rx.Component:
@@ -83,49 +85,6 @@ def _form() -> rx.Component:
             ),
             notice(S.result_text, show=S.result_text != "", color="green"),
             rx.button(tr("reviews.pur.submit"), on_click=S.submit, size="3", id="add-purchase"),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
-    )
-
-
-def _import() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading(tr("reviews.pur.import"), as_="h2", size="4"),
-            rx.text(tr("reviews.pur.import_hint"), size="2", color_scheme="gray"),
-            rx.code(
-                "email;name;language;order_reference;purchased_at;products",
-                size="1",
-                word_break="break-all",
-            ),
-            rx.upload(
-                rx.vstack(
-                    rx.icon("upload"),
-                    rx.text(tr("reviews.pur.choose_file"), size="2"),
-                    align="center",
-                ),
-                id="purchases-csv",
-                accept={"text/csv": [".csv"], "text/plain": [".txt"]},
-                max_files=1,
-                border="1px dashed var(--gray-a7)",
-                padding="16px",
-                width="100%",
-            ),
-            rx.hstack(
-                rx.foreach(rx.selected_files("purchases-csv"), lambda f: rx.text(f, size="2")),
-            ),
-            rx.button(
-                tr("reviews.pur.import_button"),
-                on_click=S.handle_upload(rx.upload_files(upload_id="purchases-csv")),
-                size="3",
-                variant="soft",
-                loading=S.importing,
-                id="import-csv",
-            ),
-            notice(S.import_text, show=S.import_text != ""),
-            rx.foreach(S.import_errors, lambda e: rx.text(e, size="2", color_scheme="red")),
             spacing="3",
             width="100%",
         ),
@@ -230,7 +189,8 @@ def _log_dialog() -> rx.Component:
     )
 
 
-@page(route=routes.REVIEWS_PURCHASES, on_load=[AppState.enter_staff, S.load])
+@page(route=routes.REVIEWS_PURCHASES,
+      on_load=[AppState.enter_staff, S.load, PurchaseImportState.load])
 def purchases_page() -> rx.Component:
     """Record purchases by hand or from a file; see what each one scheduled."""
     return app_shell(
@@ -238,7 +198,7 @@ def purchases_page() -> rx.Component:
         page_title(tr("reviews.pur.title")),
         rx.grid(
             _form(),
-            _import(),
+            import_box(),
             columns=rx.breakpoints(initial="1", md="2"),
             spacing="4",
             width="100%",

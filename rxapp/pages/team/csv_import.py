@@ -58,7 +58,7 @@ def csv_import_page() -> rx.Component:
                     gap="16px",
                     wrap="wrap",
                 ),
-                rx.upload.root(
+                rx.el.label(rx.upload.root(
                     rx.vstack(
                         rx.icon("file-up", size=22),
                         rx.text(tr("import.drop"), size="2"),
@@ -68,6 +68,7 @@ def csv_import_page() -> rx.Component:
                         spacing="1",
                     ),
                     id="team-csv-upload",
+                no_click=True,  # the label opens the picker
                     accept={"text/csv": [".csv"], "text/plain": [".txt", ".tsv"]},
                     max_files=1,
                     multiple=False,
@@ -77,7 +78,7 @@ def csv_import_page() -> rx.Component:
                     border_radius="8px",
                     width="100%",
                     cursor="pointer",
-                ),
+                ), width="100%", display="block"),
                 rx.el.label(tr("team.csv.label"), html_for="field-csv", font_weight="500",
                             font_size="0.9rem"),
                 rx.text(tr("team.csv.limit"), size="1", color_scheme="gray"),

@@ -112,6 +112,8 @@ def _option_checks(kind: str, options: rx.Var, chosen: rx.Var, on_toggle) -> rx.
                             rx.checkbox(
                                 checked=chosen[kind].to(list[str]).contains(value),
                                 on_change=lambda _checked: on_toggle(kind, value),
+                                # Radix renders a button: the wrapping label does not name it.
+                                aria_label=value,
                             ),
                             rx.text(value, size="2"),
                             align="center",
@@ -157,7 +159,8 @@ def _step_role() -> rx.Component:
             rx.vstack(
                 *[
                     rx.el.label(
-                        rx.hstack(rx.radio_group.item(value=role),
+                        rx.hstack(rx.radio_group.item(value=role,
+                                                      aria_label=tr(f"team.role.{role}")),
                                   rx.text(tr(f"team.role.{role}")),
                                   align="center", spacing="2", min_height="40px"),
                     )
@@ -284,8 +287,10 @@ def _step_addresses() -> rx.Component:
         rx.cond(
             s.sending,
             rx.vstack(
-                rx.progress(value=s.progress_percent, width="100%"),
-                rx.text(_fill("team.step.progress", done=s.progress, total=s.total), size="2"),
+                rx.progress(value=s.progress_percent, width="100%",
+                            aria_labelledby="invite-progress"),
+                rx.text(_fill("team.step.progress", done=s.progress, total=s.total), size="2",
+                        id="invite-progress"),
                 width="100%",
                 role="status",
             ),

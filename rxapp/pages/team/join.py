@@ -4,7 +4,7 @@ import reflex as rx
 
 from rxapp import routes
 from rxapp.components.forms import form_field
-from rxapp.components.shell import public_shell, tr
+from rxapp.components.shell import public_shell, tap_link, tr
 from rxapp.pages.registry import page
 from rxapp.pages.team.common import _fill, _role_label
 from rxapp.states.base import AppState
@@ -41,6 +41,7 @@ def _join_form() -> rx.Component:
             ),
             on_submit=s.submit,
             no_validate=True,
+            method="post",  # a submit before the JavaScript runs must not put it in the URL
             reset_on_submit=False,
             width="100%",
         ),
@@ -86,7 +87,8 @@ def join_page() -> rx.Component:
                     rx.heading(_fill("team.join.title", org=s.invite_org), as_="h1", size="6"),
                     rx.callout(tr("team.join.done"), color_scheme="green", role="status",
                                id="join-done", width="100%"),
-                    rx.link(rx.button(tr("team.join.sign_in"), size="3", width="100%"),
+                    rx.link(rx.button(tr("team.join.sign_in"), size="3", width="100%",
+                                      min_height="44px"),
                             href=routes.LOGIN, width="100%"),
                     spacing="3",
                     width="100%",
@@ -99,7 +101,7 @@ def join_page() -> rx.Component:
                         rx.heading(tr("team.join.closed"), as_="h1", size="6"),
                         rx.callout(tr("team.link." + s.status), color_scheme="amber",
                                    role="alert", id="join-closed", width="100%"),
-                        rx.link(tr("team.join.sign_in"), href=routes.LOGIN),
+                        tap_link(tr("team.join.sign_in"), href=routes.LOGIN),
                         spacing="3",
                         width="100%",
                     ),

@@ -52,6 +52,53 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "services": ("services", "service", "dienste", "dienst", "tjänster", "tjänst"),
     "sites": ("sites", "site", "standorte", "standort", "sites", "platser", "plats"),
     "skills": ("skills", "skill", "fähigkeiten", "kompetenzen", "compétences", "kompetenser"),
+    # Business-meetings attendees (issue 10).
+    "company": (
+        "company", "company name", "organisation", "organization", "employer", "firma",
+        "unternehmen", "firmenname", "société", "entreprise", "raison sociale", "företag",
+        "bolag", "arbetsgivare",
+    ),
+    "job_title": (
+        "job_title", "job title", "title", "position", "jobtitel", "berufsbezeichnung",
+        "stellung", "poste", "intitulé du poste", "titre", "titel", "befattning", "yrkestitel",
+    ),
+    "country": ("country", "country code", "land", "staat", "pays", "nation"),
+    "interests": (
+        "interests", "interest", "topics", "interessen", "interessensgebiete", "intérêts",
+        "centres d'intérêt", "thèmes", "intressen", "intresseområden",
+    ),
+    "registration_status": (
+        "registration_status", "registration status", "registration", "status",
+        "anmeldestatus", "registrierungsstatus", "anmeldung", "statut", "statut d'inscription",
+        "inscription", "registreringsstatus", "anmälningsstatus", "anmälan",
+    ),
+    "has_account": (
+        "has_account", "has account", "account", "hat konto", "konto", "benutzerkonto",
+        "a un compte", "compte", "har konto",
+    ),
+    # Review invitations: purchases (issue 11). The customer's name is a FieldSpec alias
+    # of the purchases import ("name" means the last name everywhere else).
+    "order_reference": (
+        "order_reference", "order reference", "order number", "order no", "order id",
+        "order", "reference", "bestellnummer", "bestell-nr", "auftragsnummer", "referenz",
+        "numéro de commande", "n° de commande", "no de commande", "référence de commande",
+        "référence", "ordernummer", "ordernr", "orderreferens", "beställningsnummer",
+        "referens",
+    ),
+    "purchased_at": (
+        "purchased_at", "purchased at", "purchase date", "purchased", "order date",
+        "kaufdatum", "bestelldatum", "kaufzeitpunkt", "date d'achat", "date de commande",
+        "köpdatum", "orderdatum", "inköpsdatum", "köptillfälle",
+    ),
+    "used_at": (
+        "used_at", "used at", "service date", "date of service", "used", "nutzungsdatum",
+        "leistungsdatum", "genutzt am", "date d'utilisation", "date de service",
+        "utilisé le", "användningsdatum", "tjänstedatum", "besöksdatum", "använd",
+    ),
+    "products": (
+        "products", "product", "items", "skus", "produkte", "produkt", "artikel",
+        "produits", "produit", "articles", "produkter", "artiklar",
+    ),
 }
 
 ENCODINGS_NOTED = {"windows-1252"}  # a guess the UI shows to the user
@@ -77,6 +124,9 @@ class FieldSpec:
 
     key: str
     required: bool = False
+    # Header names that mean this field in this feature only; they win over the shared
+    # table (a purchases file's "Name" is the customer's whole name, not a last name).
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass
@@ -206,10 +256,12 @@ def auto_mapping(columns: Sequence[str], fields: Sequence[FieldSpec]) -> list[st
     A field is matched once: a second column with the same meaning is ignored.
     """
     wanted = {f.key for f in fields}
+    own = {normalize_header(a): f.key for f in fields for a in f.aliases}
     taken: set[str] = set()
     mapping: list[str] = []
     for name in columns:
-        key = _LOOKUP.get(normalize_header(name), IGNORE)
+        norm = normalize_header(name)
+        key = own.get(norm) or _LOOKUP.get(norm, IGNORE)
         if key not in wanted or key in taken:
             key = IGNORE
         taken.add(key)

@@ -53,6 +53,26 @@ def partner_scope(
                         user_id=user_id)
 
 
+def partner_events(session: Session, *, organization_id: int,
+                   user_id: int) -> list[tuple[int, str]]:
+    """``(event id, name)`` of every event (module on) where the user is a sales contact.
+
+    Newest first, as :func:`partner_scope` picks its default; the switcher lists them.
+    """
+    rows = session.exec(
+        select(Event.id, Event.name)
+        .join(Partner, col(Partner.event_id) == Event.id)
+        .join(PartnerContact, col(PartnerContact.partner_id) == Partner.id)
+        .where(PartnerContact.user_id == user_id, Partner.organization_id == organization_id,
+               col(Event.module_enabled).is_(True))
+        .order_by(col(Event.first_day).desc(), col(Event.id).desc())
+    ).all()
+    seen: dict[int, str] = {}
+    for event_id, name in rows:
+        seen.setdefault(event_id, name)
+    return list(seen.items())
+
+
 def own_space(session: Session, scope: PartnerScope, space_id: object) -> MeetingSpace:
     """A space of the scope's partner, whatever id was sent (else NotAllowed)."""
     space = owned_row(session, MeetingSpace, space_id, organization_id=scope.organization_id)

@@ -1,13 +1,10 @@
 """Event attendees: by form or CSV, their agenda link, the partner's list (R-BM-6a, R-BM-7)."""
 
-import csv
-import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from rxapp import routes
@@ -15,16 +12,22 @@ from rxapp.models.common import LANGUAGES
 from rxapp.models.meetings import Attendee, Event, Partner, RegistrationStatus
 from rxapp.services.common.errors import DomainError
 from rxapp.services.common.tokens import derive_token, hash_token, new_salt
-from rxapp.services.interactions.participants import ImportReport, RowError, normalize_email
+from rxapp.services.interactions.participants import normalize_email
 from rxapp.services.meetings.events import FILTERABLE_FIELDS, SEARCHABLE_FIELDS, get_event
 from rxapp.services.meetings.matching import visible_filter
 
 TOKEN_PURPOSE = "meeting_agenda"  # noqa: S105 - a label mixed into the HMAC, not a secret
-CSV_REQUIRED = ("first_name", "last_name", "email")
-CSV_OPTIONAL = ("language", "company", "job_title", "country", "interests",
-                "registration_status", "has_account")
 PAGE_SIZE = 25
 STATUSES = tuple(s.value for s in RegistrationStatus)
+# Registration statuses as exports in de/fr/sv (and en variants) write them.
+STATUS_WORDS = {
+    "canceled": "cancelled", "angemeldet": "registered", "registriert": "registered",
+    "ausstehend": "pending", "offen": "pending", "storniert": "cancelled",
+    "abgesagt": "cancelled", "inscrit": "registered", "inscrite": "registered",
+    "en attente": "pending", "annulé": "cancelled", "annulée": "cancelled",
+    "registrerad": "registered", "anmäld": "registered", "väntande": "pending",
+    "avbokad": "cancelled", "inställd": "cancelled",
+}
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ def _truthy(value: object) -> bool:
     return str(value or "").strip().lower() in ("1", "true", "yes", "ja", "oui", "y", "x")
 
 
-def _clean(values: dict[str, Any]) -> tuple[dict[str, Any], list[DomainError]]:
+def clean_attendee(values: dict[str, Any]) -> tuple[dict[str, Any], list[DomainError]]:
+    """Check one attendee's fields (form or CSV row): the clean values and every error."""
     errors: list[DomainError] = []
     first = str(values.get("first_name") or "").strip()
     last = str(values.get("last_name") or "").strip()
@@ -85,6 +89,7 @@ def _clean(values: dict[str, Any]) -> tuple[dict[str, Any], list[DomainError]]:
     if lang not in LANGUAGES:
         errors.append(DomainError("participant.language_unknown", "language"))
     status = str(values.get("registration_status") or "registered").strip().lower()
+    status = STATUS_WORDS.get(status, status)
     if status not in STATUSES:
         errors.append(DomainError("meetings.bad_registration_status", "registration_status"))
     has_account = values.get("has_account")
@@ -101,7 +106,8 @@ def _clean(values: dict[str, Any]) -> tuple[dict[str, Any], list[DomainError]]:
     return clean, errors
 
 
-def _with_token(clean: dict[str, Any]) -> dict[str, Any]:
+def with_token(clean: dict[str, Any]) -> dict[str, Any]:
+    """The clean values plus a fresh agenda-link salt and its token hash."""
     salt = new_salt()
     return {**clean, "agenda_salt": salt,
             "agenda_token_hash": hash_token(derive_token(TOKEN_PURPOSE, salt))}
@@ -116,7 +122,7 @@ def add_attendee(
         DomainError: The first bad field, or ``participant.email_taken`` in this event.
     """
     event = get_event(session, organization_id=organization_id, event_id=event_id)
-    clean, errors = _clean(values)
+    clean, errors = clean_attendee(values)
     if errors:
         raise errors[0]
     taken = session.exec(select(Attendee.id).where(
@@ -124,72 +130,10 @@ def add_attendee(
     if taken is not None:
         raise DomainError("participant.email_taken", "email")
     attendee = Attendee(organization_id=organization_id, event_id=event.id or 0,
-                        created_at=now, **_with_token(clean))
+                        created_at=now, **with_token(clean))
     session.add(attendee)
     session.flush()
     return attendee
-
-
-def import_attendees_csv(
-    session: Session,
-    *,
-    organization_id: int,
-    event_id: object,
-    data: bytes,
-    now: datetime,
-    progress: Callable[[int, int], None] | None = None,
-) -> ImportReport:
-    """Import attendees from CSV, all or nothing, every bad row reported with its line.
-
-    Columns: first_name, last_name, email, and optionally language, company, job_title,
-    country, interests, registration_status, has_account. Comma or semicolon separated.
-    """
-    event: Event = get_event(session, organization_id=organization_id, event_id=event_id)
-    report = ImportReport()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        report.errors.append(RowError(line=1, field=None, code="import.not_utf8"))
-        return report
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in CSV_REQUIRED if c not in header]
-    if missing:
-        report.errors.append(RowError(line=1, field=",".join(missing),
-                                      code="import.missing_columns"))
-        return report
-    reader.fieldnames = header
-    rows = [(reader.line_num, row) for row in reader
-            if any((v or "").strip() for v in row.values() if isinstance(v, str))]
-    report.total_rows = len(rows)
-    existing = set(session.exec(select(Attendee.email).where(
-        Attendee.event_id == event.id)).all())
-    seen: set[str] = set()
-    clean_rows = []
-    for done, (line, row) in enumerate(rows, start=1):
-        clean, errors = _clean(row)
-        email = clean["email"]
-        if email and not errors:
-            if email in seen:
-                errors.append(DomainError("import.email_duplicate_in_file", "email"))
-            elif email in existing:
-                errors.append(DomainError("participant.email_taken", "email"))
-        seen.add(email)
-        report.errors.extend(RowError(line=line, field=e.field, code=e.code) for e in errors)
-        if not errors:
-            clean_rows.append({"organization_id": organization_id, "event_id": event.id,
-                               "created_at": now, **_with_token(clean)})
-        if progress and (done % 200 == 0 or done == len(rows)):
-            progress(done, len(rows))
-    if report.errors:
-        return report
-    if clean_rows:
-        session.execute(insert(Attendee.__table__), clean_rows)
-        session.flush()
-    report.imported = len(clean_rows)
-    return report
 
 
 def _value(attendee: Attendee, field: str) -> str:

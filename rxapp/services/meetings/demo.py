@@ -17,7 +17,16 @@ from rxapp.models.meetings import Availability, Event, Meeting, Slot
 from rxapp.services.accounts.passwords import hash_password
 from rxapp.services.common.outbox import cancel_messages
 from rxapp.services.common.tokens import new_token
-from rxapp.services.meetings import attendees, events, matching, partners, requests, slots, spaces
+from rxapp.services.meetings import (
+    attendee_import,
+    attendees,
+    events,
+    matching,
+    partners,
+    requests,
+    slots,
+    spaces,
+)
 from rxapp.services.meetings.access import PartnerScope
 
 DEMO_PARTNER_EMAIL = "partner@beckon-demo.example"
@@ -99,8 +108,9 @@ def seed_meetings_demo(session: Session, *, organization_id: int, now: datetime)
             f"{rng.choice(LAST)} {rng.choice(('SA', 'GmbH', 'AB'))}",
             rng.choice(TITLES), rng.choice(COUNTRIES), rng.choice(("energy", "logistics", "ai")),
             status, "yes" if n % 2 == 0 else "no")))
-    attendees.import_attendees_csv(session, organization_id=organization_id, event_id=event.id,
-                                   data="\n".join(csv_lines).encode(), now=now)
+    attendee_import.import_attendees_csv(
+        session, organization_id=organization_id, event_id=event.id,
+        data="\n".join(csv_lines).encode(), now=now)
     _demo_meetings(session, scopes, slot_ids, now=now)
     return True
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from rxapp.i18n.formats import format_datetime, format_time
 from rxapp.models.accounts import User
 from rxapp.models.meetings import Attendee, Meeting, MeetingSpace, PartnerContact
 from rxapp.models.outbox import OutboxMessage
@@ -150,7 +151,11 @@ def meeting_mail_context(session: Session, message: OutboxMessage,
     link = agenda_link(attendee) if attendee is not None else ""
     values: dict[str, Any] = {
         "partner": info.partner_name, "space": info.space_name, "event": info.event_name,
-        "when": f"{info.starts_at:%Y-%m-%d %H:%M}–{info.ends_at:%H:%M} ({info.timezone})",
+        # In the recipient's language and the event's zone, named: a time read on a
+        # phone in another country must not be misread.
+        "when": (f"{format_datetime(info.starts_at, message.language, info.timezone)}"
+                 f"–{format_time(info.ends_at, message.language, info.timezone)}"
+                 f" ({info.timezone})"),
         "attendee_name": info.attendee_name, "reason": info.reason,
     }
     if message.kind == KIND_ACCEPTED:

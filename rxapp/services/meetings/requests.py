@@ -305,14 +305,20 @@ def reschedule(session: Session, meeting: Meeting, *, by: Proposer, slot_id: obj
     return meeting
 
 
+LAPSE_BATCH = 1000
+
+
 def lapse_due(session: Session, *, now: datetime, event_id: int | None = None) -> int:
     """Lapse every request whose hold time has passed (with its notice); returns how many."""
     query = select(Meeting).where(Meeting.status == MeetingStatus.REQUESTED.value,
                                   col(Meeting.hold_until) <= now)
     if event_id is not None:
         query = query.where(Meeting.event_id == event_id)
+    # Several schedulers may tick at once: each takes rows the others have not locked
+    # (PostgreSQL; SQLite has one writer anyway), so a request lapses with one notice.
+    query = query.order_by(col(Meeting.id)).limit(LAPSE_BATCH).with_for_update(skip_locked=True)
     count = 0
-    for meeting in session.exec(query.limit(1000)).all():
+    for meeting in session.exec(query).all():
         count += _expire_if_due(session, meeting, now)
     if count:
         session.flush()

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from rxapp.i18n.formats import format_day, format_time
 from rxapp.models.accounts import User
 from rxapp.models.meetings import (
     Attendee,
@@ -116,7 +117,7 @@ class CalendarCell:
 class CalendarView:
     """The partner calendar: slots down, spaces across, with counters (R-BM-6c)."""
 
-    slots: list[tuple[int, str, str]]  # (id, day, "09:00–09:30")
+    slots: list[tuple[int, str, str]]  # (id, "10 Mar", "09:00–09:30") in the event's zone
     spaces: list[tuple[int, str, str]]  # (id, name, contact email)
     cells: dict[tuple[int, int], CalendarCell]
     selectable: int  # open, free cells still selectable by attendees
@@ -124,7 +125,8 @@ class CalendarView:
     confirmed: int
 
 
-def partner_calendar(session: Session, scope: PartnerScope, *, now: datetime) -> CalendarView:
+def partner_calendar(session: Session, scope: PartnerScope, *, now: datetime,
+                     language: str = "en") -> CalendarView:
     """Build the calendar of the partner's spaces over the event's future and past slots."""
     event = session.get(Event, scope.event_id)
     zone = ZoneInfo(event.timezone if event else "UTC")
@@ -172,7 +174,9 @@ def partner_calendar(session: Session, scope: PartnerScope, *, now: datetime) ->
     slot_rows = []
     for s in slots:
         a, b = s.starts_at.astimezone(zone), s.ends_at.astimezone(zone)
-        slot_rows.append((s.id or 0, a.date().isoformat(), f"{a:%H:%M}–{b:%H:%M}"))
+        # The day as the reader writes it, local to the event (R-PLUS-1).
+        slot_rows.append((s.id or 0, format_day(a, language, zone),
+                          f"{format_time(a, language, zone)}–{format_time(b, language, zone)}"))
     return CalendarView(
         slots=slot_rows,
         spaces=[(s.id or 0, s.name, email or "") for s, email in spaces],
@@ -181,8 +185,11 @@ def partner_calendar(session: Session, scope: PartnerScope, *, now: datetime) ->
 
 
 def free_slots(session: Session, *, space_id: int, event: Event, now: datetime,
-               attendee_id: int | None = None) -> list[tuple[int, str]]:
-    """Open future slots of a space nobody holds: ``(slot_id, "day 09:00–09:30")``."""
+               attendee_id: int | None = None, language: str = "en") -> list[tuple[int, str]]:
+    """Open future slots of a space nobody holds: ``(slot_id, "10 Mar 09:00–09:30")``.
+
+    Labels are in ``language`` and the event's zone (:func:`slot_label`).
+    """
     zone = ZoneInfo(event.timezone)
     slots = session.exec(
         select(Slot).join(Availability, col(Availability.slot_id) == Slot.id)
@@ -199,8 +206,15 @@ def free_slots(session: Session, *, space_id: int, event: Event, now: datetime,
         if s.id in busy or slot_is_held(session, space_id=space_id, slot_id=s.id or 0, now=now):
             continue
         a, b = s.starts_at.astimezone(zone), s.ends_at.astimezone(zone)
-        out.append((s.id or 0, f"{a:%Y-%m-%d} {a:%H:%M}–{b:%H:%M}"))
+        out.append((s.id or 0, slot_label(a, b, language)))
     return out
+
+
+def slot_label(start: datetime, end: datetime, language: str) -> str:
+    """``10 Mar 09:00–09:30`` in ``language``, in the zone ``start`` carries (the event's)."""
+    zone = start.tzinfo if isinstance(start.tzinfo, ZoneInfo) else None
+    return (f"{format_day(start, language, zone)} {format_time(start, language, zone)}"
+            f"–{format_time(end, language, zone)}")
 
 
 @dataclass(frozen=True)
@@ -215,7 +229,7 @@ class ProposableSpace:
 
 
 def proposable_spaces(session: Session, attendee: Attendee, *, now: datetime,
-                      limit: int = 50) -> list[ProposableSpace]:
+                      limit: int = 50, language: str = "en") -> list[ProposableSpace]:
     """Spaces of partners whose first matching rule selects this attendee (R-BM-7)."""
     event = session.get(Event, attendee.event_id)
     if event is None:
@@ -238,7 +252,7 @@ def proposable_spaces(session: Session, attendee: Attendee, *, now: datetime,
         for space in session.exec(select(MeetingSpace).where(
                 MeetingSpace.partner_id == partner.id).order_by(col(MeetingSpace.id))).all():
             slots = free_slots(session, space_id=space.id or 0, event=event, now=now,
-                               attendee_id=attendee.id)
+                               attendee_id=attendee.id, language=language)
             if slots:
                 out.append(ProposableSpace(space.id or 0, partner.name, partner.type,
                                            space.name, slots[:40]))

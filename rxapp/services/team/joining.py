@@ -131,6 +131,11 @@ def accept(
         update(TeamInvitation).where(TeamInvitation.id == inv.id)
         .values(accepted_user_id=user.id).execution_options(synchronize_session=False)
     )
+    if inv.role == Role.PARTNER.value:
+        # A sales contact invited from a partners page joins that partner (issue 10).
+        from rxapp.services.meetings.contact_invites import join_partner
+
+        join_partner(session, invitation=inv, user=user)
     outbox.cancel_messages(session, entity_type=ENTITY, entity_id=inv.id, now=now,
                            reason="invitation accepted")
     record_status(session, organization_id=inv.organization_id, entity_type=ENTITY,

@@ -5,7 +5,9 @@ import re
 import reflex as rx
 
 from rxapp.db import session_scope
+from rxapp.i18n.formats import format_datetime
 from rxapp.services.accounts import mailbox
+from rxapp.services.accounts.org_locale import org_locale
 from rxapp.states.base import ADMIN, AppState
 
 PAGE_SIZE = 50
@@ -34,8 +36,6 @@ def text_segments(text: str) -> list[dict[str, str]]:
     return segments
 
 
-def _when(value) -> str:  # noqa: ANN001
-    return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
 class MailboxState(AppState):
@@ -60,6 +60,10 @@ class MailboxState(AppState):
         """How many pages the list has."""
         return max(1, -(-self.total // PAGE_SIZE))
 
+    def _when(self, value, zone: str) -> str:  # noqa: ANN001
+        # The organization's local time, named, since mail times are easy to misread.
+        return format_datetime(value, self.language, zone, with_zone=True)
+
     @rx.event
     def load(self) -> None:
         """Read the first page and close any open message."""
@@ -77,10 +81,11 @@ class MailboxState(AppState):
                 session, organization_id=principal.organization_id, limit=PAGE_SIZE,
                 offset=self.page * PAGE_SIZE,
             )
+            zone = org_locale(session, organization_id=principal.organization_id).timezone
         self.total = total
         self.rows = [
             {"id": str(r.id), "recipient": r.recipient, "subject": r.subject,
-             "received": _when(r.received_at)}
+             "received": self._when(r.received_at, zone)}
             for r in rows
         ]
 
@@ -112,13 +117,14 @@ class MailboxState(AppState):
                 session, organization_id=principal.organization_id, mailbox_id=wanted,
                 viewer_email=principal.email,
             )
+            zone = org_locale(session, organization_id=principal.organization_id).timezone
         if view is None:
             self.open_id = 0
             return
         self.open_id = view.id
         self.open_subject = view.subject
         self.open_recipient = view.recipient
-        self.open_received = _when(view.received_at)
+        self.open_received = self._when(view.received_at, zone)
         self.open_text = view.text_body
         self.open_html = with_blank_target(view.html_body)
         self.open_segments = text_segments(view.text_body)
@@ -130,7 +136,7 @@ class MailboxState(AppState):
         self.show_html = bool(view.html_body)
         # Only failures carry a detail worth reading (the server's reason).
         self.open_status = [
-            {"event": s.event, "at": _when(s.at),
+            {"event": s.event, "at": self._when(s.at, zone),
              "detail": s.detail if s.event in ("failed", "cancelled") else ""}
             for s in view.status
         ]

@@ -22,8 +22,8 @@ from rxapp.states.meetings.base import form_arg, int_arg, text_arg
 
 def _when(start: datetime, end: datetime, language: str) -> str:
     """"mar. 15 déc. 09:30–10:00" in the reader's language, in the event's zone."""
-    day = format_date(start.date(), format="EEE d MMM", locale=language)
-    return f"{day} {start:%H:%M}–{end:%H:%M}"
+    day = format_date(start.date(), format="EEE", locale=language)
+    return f"{day} {views.slot_label(start, end, language)}"
 
 
 class AgendaState(AppState):
@@ -61,7 +61,10 @@ class AgendaState(AppState):
                 return
             requests.lapse_due(session, now=now, event_id=attendee.event_id)
             infos = views.attendee_meetings(session, attendee)
-            offers = views.proposable_spaces(session, attendee, now=now)
+            # The language this render uses (the link's own on first open, as below).
+            lang_now = (attendee.language if self.lang not in LANGUAGES
+                        or self.status == "loading" else self.lang)
+            offers = views.proposable_spaces(session, attendee, now=now, language=lang_now)
             event = session.get(views.Event, attendee.event_id)
             self.name = attendee.first_name
             language = attendee.language

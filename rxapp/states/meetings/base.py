@@ -6,11 +6,13 @@ they are a contact of. Every id a client sends is checked again by the services.
 """
 
 import logging
+from datetime import date
 
 import reflex as rx
 
 from rxapp import routes
 from rxapp.db import session_scope
+from rxapp.i18n.formats import format_date
 from rxapp.models.accounts import Module, Role
 from rxapp.services.accounts.auth import Principal
 from rxapp.services.common.errors import DomainError, NotAllowed
@@ -96,6 +98,10 @@ class MeetingsState(AppState):
         except NotAllowed:
             return None
         return eid
+
+    def _days(self, first: date, last: date) -> str:
+        """An event's days as the reader writes dates: ``10.03.2026 – 11.03.2026``."""
+        return f"{format_date(first, self.language)} – {format_date(last, self.language)}"
 
     def _error(self, err: DomainError):  # noqa: ANN202
         logger.info("meetings action refused", extra={"code": err.code})

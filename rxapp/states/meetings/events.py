@@ -43,7 +43,7 @@ class EventsState(MeetingsState):
         with session_scope() as session:
             found = events.list_events(session, organization_id=principal.organization_id)
         self.rows = [{"id": str(e.id), "name": e.name, "venue": e.venue,
-                      "days": f"{e.first_day.isoformat()} – {e.last_day.isoformat()}",
+                      "days": self._days(e.first_day, e.last_day),
                       "tz": e.timezone, "on": "yes" if e.module_enabled else "no",
                       "href": routes.event_path(e.id)} for e in found]
         return None
@@ -120,7 +120,7 @@ class EventState(MeetingsState):
         self.found = True
         self.module_enabled = row.module_enabled
         self.venue, self.timezone = row.venue, row.timezone
-        self.days = f"{row.first_day.isoformat()} – {row.last_day.isoformat()}"
+        self.days = self._days(row.first_day, row.last_day)
         self.global_quota = "" if row.global_quota is None else str(row.global_quota)
         self.hold_minutes = str(row.hold_minutes)
         self.cancel_window_hours = str(row.cancel_window_hours)

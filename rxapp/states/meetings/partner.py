@@ -10,65 +10,22 @@ import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
-from rxapp.models.meetings import Event, Partner, Proposer
+from rxapp.i18n.formats import format_short
+from rxapp.models.meetings import Event, Proposer
 from rxapp.services.common.errors import DomainError, NotAllowed
 from rxapp.services.common.status_log import get_status_log
-from rxapp.services.meetings import attendees, quotas, requests, spaces, views
-from rxapp.services.meetings.access import PartnerScope
-from rxapp.states.meetings.base import MeetingsState, form_arg, int_arg, text_arg
+from rxapp.services.meetings import attendees, requests, spaces, views
+from rxapp.states.meetings.base import form_arg, int_arg, text_arg
+from rxapp.states.meetings.partner_base import PartnerBase
 
 ANY = "any"
+_EMAIL_EVENTS = ("scheduled", "sent", "failed", "retrying")
 PAGE = 25
 
 
-def _when(info: views.MeetingInfo) -> str:
-    return f"{info.starts_at:%Y-%m-%d %H:%M}–{info.ends_at:%H:%M}"
-
-
-class PartnerBase(MeetingsState):
-    """The quota counter and spaces every partner page shows."""
-
-    partner_name: str = ""
-    quota_level: str = ""
-    quota_left: str = ""
-    quota_used: int = 0
-    quota_pending: int = 0
-    space_options: list[dict[str, str]] = []
-    can_manage_spaces: bool = False
-    no_partner: bool = False
-
-    def _header(self, session, scope: PartnerScope) -> tuple[Partner, Event]:  # noqa: ANN001
-        partner = session.get(Partner, scope.partner_id)
-        event = session.get(Event, scope.event_id)
-        book = quotas.ledger(session, partner=partner, event=event)
-        self.partner_name, self.event_name = partner.name, event.name
-        self.quota_level = book.level
-        self.quota_left = "∞" if book.left is None else str(book.left)
-        self.quota_used, self.quota_pending = book.used, book.pending
-        own = spaces.list_spaces(session, organization_id=scope.organization_id,
-                                 event_id=scope.event_id, partner_id=scope.partner_id)
-        self.space_options = [{"id": str(s.id), "name": s.name} for s in own]
-        self.can_manage_spaces = event.partners_manage_spaces or not own
-        return partner, event
-
-    @rx.event
-    def create_first_space(self, form: dict):  # noqa: ANN201
-        """Create a space from the partner side (its first one, or any when allowed)."""
-        found = self._partner()
-        if found is None:
-            return self._refused()
-        principal, scope = found
-        form = form_arg(form)
-        contact = int_arg(form.get("contact")) if form.get("contact") else None
-        try:
-            with session_scope() as session:
-                spaces.create_space_as_partner(
-                    session, scope, name=text_arg(form.get("name")),
-                    contact_user_id=contact if contact is not None else principal.user_id,
-                    theme=text_arg(form.get("theme")), now=clock.now())
-        except DomainError as err:
-            return self._error(err)
-        return type(self).load
+def _when(info: views.MeetingInfo, language: str) -> str:
+    """``10 Mar 09:00–09:30`` in the reader's language, in the event's zone."""
+    return views.slot_label(info.starts_at, info.ends_at, language)
 
 
 class PartnerListState(PartnerBase):
@@ -165,7 +122,8 @@ class PartnerListState(PartnerBase):
                     return
                 event = session.get(Event, scope.event_id)
                 free = views.free_slots(session, space_id=space_id, event=event, now=clock.now(),
-                                        attendee_id=self.req_attendee_id or None)
+                                        attendee_id=self.req_attendee_id or None,
+                                        language=self.language)
         except DomainError:
             return
         self.req_slots = [{"id": str(i), "label": label} for i, label in free]
@@ -246,14 +204,15 @@ class PartnerMeetingsState(PartnerBase):
         self.no_partner = False
         self.groups = [
             {"status": status,
-             "rows": [self._row(i, now) for i in infos if i.status == status]}
+             "rows": [self._row(i, now, self.language) for i in infos
+                      if i.status == status]}
             for status in views.STATUS_ORDER
         ]
 
     @staticmethod
-    def _row(info: views.MeetingInfo, now: datetime) -> dict[str, str]:
+    def _row(info: views.MeetingInfo, now: datetime, language: str) -> dict[str, str]:
         return {"id": str(info.id), "who": info.attendee_name, "company": info.attendee_company,
-                "space": info.space_name, "when": _when(info), "message": info.message,
+                "space": info.space_name, "when": _when(info, language), "message": info.message,
                 "reason": info.reason, "by": info.proposed_by,
                 "answer": "yes" if views.can_answer(info, Proposer.PARTNER) else "no",
                 "cancel": "yes" if info.status in ("requested", "confirmed") else "no"}
@@ -297,7 +256,8 @@ class PartnerMeetingsState(PartnerBase):
                                                            self.reason_meeting)
                     event = session.get(Event, meeting.event_id)
                     free = views.free_slots(session, space_id=meeting.space_id, event=event,
-                                            now=clock.now(), attendee_id=meeting.attendee_id)
+                                            now=clock.now(), attendee_id=meeting.attendee_id,
+                                            language=self.language)
             except DomainError:
                 return
             self.reason_slots = [{"id": str(i), "label": label} for i, label in free]
@@ -360,7 +320,8 @@ class PartnerCalendarState(PartnerBase):
         _principal, scope = found
         with session_scope() as session:
             self._header(session, scope)
-            view = views.partner_calendar(session, scope, now=clock.now())
+            view = views.partner_calendar(session, scope, now=clock.now(),
+                                          language=self.language)
             self.contacts = [{"id": str(uid), "email": email} for uid, email in
                              spaces.partner_contacts(session, partner_id=scope.partner_id)]
         self.no_partner = False
@@ -414,10 +375,15 @@ class PartnerCalendarState(PartnerBase):
         except DomainError as err:
             return self._error(err)
         self.detail = {"who": info.attendee_name, "company": info.attendee_company,
-                       "when": _when(info), "space": info.space_name, "status": info.status,
+                       "when": _when(info, self.language), "space": info.space_name,
+                       "status": info.status,
                        "message": info.message}
-        self.detail_log = [{"event": r.event, "at": f"{r.at:%Y-%m-%d %H:%M} UTC",
-                            "detail": r.detail} for r in log]
+        # Email lines keep their word ("scheduled", "sent"); their technical detail (kind,
+        # UTC due time, server reply) is for the organizer's outbox, not the partner.
+        self.detail_log = [{"event": r.event,
+                            "at": format_short(r.at, self.language, info.timezone),
+                            "detail": "" if r.event in _EMAIL_EVENTS else r.detail}
+                           for r in log]
         self.detail_open = True
         return None
 

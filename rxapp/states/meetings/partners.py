@@ -4,8 +4,8 @@ import reflex as rx
 
 from rxapp import clock
 from rxapp.db import session_scope
-from rxapp.services.common.errors import DomainError
-from rxapp.services.meetings import partners, spaces
+from rxapp.services.common.errors import DomainError, NotAllowed
+from rxapp.services.meetings import contact_invites, partners, spaces
 from rxapp.services.meetings.partners import PARTNER_TYPES
 from rxapp.states.meetings.base import MeetingsState, form_arg, int_arg, text_arg
 
@@ -22,6 +22,8 @@ class PartnersState(MeetingsState):
     errors: dict[str, str] = {}
     product_errors: dict[str, str] = {}
     confirm_space_id: int = 0
+    invited: list[dict[str, str]] = []
+    invite_errors: dict[str, str] = {}
 
     def _read(self) -> None:
         principal = self._organizer()
@@ -37,6 +39,9 @@ class PartnersState(MeetingsState):
             prods = partners.list_products(session, organization_id=org_id, event_id=eid)
             users = partners.list_partner_users(session, organization_id=org_id)
             space_rows = spaces.list_spaces(session, organization_id=org_id, event_id=eid)
+            invited = contact_invites.pending_contact_invitations(
+                session, organization_id=org_id, partner_ids=[p.id for p in rows],
+                now=clock.now())
         self.rows = [{"id": str(p.id), "name": p.name, "type": p.type,
                       "quota": "" if p.quota is None else str(p.quota),
                       "contacts": ", ".join(p.contacts), "spaces": str(p.spaces),
@@ -45,6 +50,8 @@ class PartnersState(MeetingsState):
                           "quantity": "" if p.quantity is None else str(p.quantity)}
                          for p in prods]
         self.partner_users = [{"id": str(uid), "email": email} for uid, email in users]
+        names = {str(p.id): p.name for p in rows}
+        self.invited = [i | {"partner": names.get(i["partner_id"], "")} for i in invited]
         self.spaces = [{"id": str(s.id), "partner": s.partner_name, "name": s.name,
                         "contact": s.contact_email, "theme": s.theme} for s in space_rows]
 
@@ -52,8 +59,30 @@ class PartnersState(MeetingsState):
     def load(self) -> None:
         """Read the event's partners."""
         self.event_id = 0
-        self.errors, self.product_errors = {}, {}
+        self.errors, self.product_errors, self.invite_errors = {}, {}, {}
         self._read()
+
+    @rx.event
+    def invite_contact(self, form: dict):  # noqa: ANN201
+        """Invite a sales contact as a partner user (a team invitation tied to the partner)."""
+        principal = self._organizer()
+        if principal is None:
+            return self._refused()
+        form = form_arg(form)
+        try:
+            with session_scope() as session:
+                contact_invites.invite_sales_contact(
+                    session, principal=principal, partner_id=int_arg(form.get("partner_id")),
+                    email=text_arg(form.get("email"), 254), name=text_arg(form.get("name")),
+                    language=text_arg(form.get("language"), 5), now=clock.now())
+        except NotAllowed:
+            return self._refused()
+        except DomainError as err:
+            self.invite_errors = {err.field or "email": err.code}
+            return None
+        self.invite_errors = {}
+        self._read()
+        return rx.toast.success(self._tr("meetings.contact_invited"))
 
     @rx.event
     def add_partner(self, form: dict):  # noqa: ANN201

@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 import reflex as rx
 
 from rxapp.db import session_scope
+from rxapp.i18n.formats import format_date
 from rxapp.services.common.errors import DomainError
 from rxapp.services.meetings import events, slots
 from rxapp.states.meetings.base import MeetingsState, form_arg, int_arg, text_arg
@@ -62,7 +63,9 @@ class SlotsState(MeetingsState):
         self.first_day, self.last_day = event.first_day.isoformat(), event.last_day.isoformat()
         by_day: dict[str, list[dict[str, str]]] = {}
         for r in rows:
-            by_day.setdefault(r.day, []).append(
+            # The day as the reader writes it; r.day (ISO) stays for the form's inputs.
+            day = format_date(r.starts_at, self.language, event.timezone)
+            by_day.setdefault(day, []).append(
                 {"id": str(r.id), "label": r.label, "used": "yes" if r.in_use else "no"})
         self.days = [{"day": d, "slots": s} for d, s in by_day.items()]
         self.total = len(rows)

@@ -11,13 +11,11 @@ from rxapp.db import session_scope
 from rxapp.models import Module
 from rxapp.models.reviews import PurchaseSource
 from rxapp.services.common.errors import DomainError, NotFound
-from rxapp.services.reviews.csv_import import import_csv
 from rxapp.services.reviews.listing import PAGE_SIZE, list_purchases, purchase_log
 from rxapp.services.reviews.purchases import PurchaseInput, record_purchases
 from rxapp.states.base import STAFF, AppState
 
 logger = logging.getLogger(__name__)
-MAX_UPLOAD = 5 * 1024 * 1024
 _FIELDS = ("email", "name", "language", "timezone", "order_reference", "day", "time", "products")
 
 
@@ -59,10 +57,6 @@ class PurchasesState(AppState):
 
     log_reference: str = ""
     log_rows: list[dict[str, str]] = []
-
-    importing: bool = False
-    import_text: str = ""
-    import_errors: list[str] = []
 
     def _guard(self):  # noqa: ANN202
         return self._require_module(Module.REVIEWS.value, *STAFF)
@@ -106,8 +100,7 @@ class PurchasesState(AppState):
         now = clock.now()
         self.day, self.time = now.strftime("%Y-%m-%d"), now.strftime("%H:%M")
         self.page = 0
-        self.result_text = self.import_text = ""
-        self.import_errors = []
+        self.result_text = ""
         self._reload(principal.organization_id)
 
     @rx.event
@@ -184,36 +177,11 @@ class PurchasesState(AppState):
         self._reload(principal.organization_id)
 
     @rx.event
-    async def handle_upload(self, files: list[rx.UploadFile]):  # noqa: ANN201
-        """Import purchases from an uploaded CSV file (checked row by row)."""
+    def reload_list(self) -> None:
+        """First page of the list again (after an import); the form is kept."""
         principal = self._guard()
-        if principal is None or not isinstance(files, list) or not files:
+        if principal is None:
             return
-        if not hasattr(files[0], "read"):
-            return
-        data = await files[0].read()
-        if len(data) > MAX_UPLOAD:
-            self.import_text, self.import_errors = self._tr("reviews.csv_too_big"), []
-            return
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            self.import_text, self.import_errors = self._tr("reviews.csv_not_utf8"), []
-            return
-        with session_scope() as session:
-            outcome = import_csv(
-                session, organization_id=principal.organization_id, text=text, now=clock.now()
-            )
-        self.import_text = self._tr(
-            "reviews.csv_result",
-            created=outcome.created,
-            duplicates=outcome.duplicates,
-            errors=outcome.rows - outcome.valid,
-        )
-        self.import_errors = [
-            self._tr("reviews.csv_line", line=line, field=field or "—", reason=self._tr(code))
-            for line, field, code in outcome.errors[:20]
-        ]
         self.page = 0
         self._reload(principal.organization_id)
 
