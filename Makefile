@@ -23,7 +23,7 @@ ifndef NPM_CONFIG_REGISTRY
 export NPM_CONFIG_REGISTRY := $(or $(shell npm config get registry 2>/dev/null),https://registry.npmjs.org/)
 endif
 
-.PHONY: setup run test test-fast worker lint e2e-redis bench-send bench-scale bench-participants bench-import bench-meetings bench-reviews chromium spamassassin clean lighthouse
+.PHONY: setup run test test-fast worker lint e2e-redis bench-send bench-scale bench-participants bench-import bench-meetings bench-reviews bench-load chromium spamassassin clean lighthouse
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -97,6 +97,10 @@ bench-reviews: setup
 
 bench-meetings: setup
 	$(PY) -m benchmarks.bench_meetings
+
+# Invitees answering at once over the event socket: 500 on one worker, 1,500 on three + Redis.
+bench-load: setup
+	$(PY) -m benchmarks.bench_load
 
 clean:
 	rm -rf .web .states .beckon

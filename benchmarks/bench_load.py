@@ -35,6 +35,7 @@ from pathlib import Path
 # Links are derived from the secret: the seeding (here) and the backend share it.
 os.environ.setdefault("SECRET_KEY", "bench-load-secret-" + "k" * 32)
 
+import aiohttp  # noqa: E402
 import psutil  # noqa: E402
 import socketio  # noqa: E402
 from sqlmodel import Session, func, select  # noqa: E402
@@ -46,6 +47,8 @@ from tests.dbs import postgres_url  # noqa: E402
 QUESTIONS = 12
 EVENT_TIMEOUT_S = float(os.environ.get("BENCH_EVENT_TIMEOUT", "30"))
 REDIS_URL = "redis://127.0.0.1:6379/12"
+# Reflex serves its events on the socket.io namespace named like the path.
+NAMESPACE = "/_event"
 
 
 def _state_names() -> tuple[str, str]:
@@ -174,52 +177,101 @@ def tree_rss(pid: int) -> int:
 
 
 class Invitee:
-    """One browser tab on a participant link: one socket, one event at a time."""
+    """One browser tab on a participant link: one socket, one event at a time.
+
+    It speaks as Reflex's ``state.js`` does: first a GET that hands the browser its id
+    cookie (the backend binds the tab token to it), then a websocket to ``/_event`` with
+    the tab token in the query string, the page's ``Origin`` and the cookie, and the
+    hydrate event in the CONNECT packet's auth. Events carry the full state path and
+    the router data of ``/i/<link>``. The backend answers with ``event`` messages whose
+    ``delta`` is keyed by state path (no "final" flag since Reflex 0.9): an event is
+    done when an update for the take page's state arrives.
+    """
 
     def __init__(self, port: int, link_token: str, names: tuple[str, str],
                  think: float, rng: random.Random) -> None:
         self.port, self.link, self.think, self.rng = port, link_token, think, rng
         self.root, self.take = names
+        self.origin = f"http://127.0.0.1:{port}"
         self.latencies: list[float] = []
         self.errors = 0
+        self.status = ""
+        self.hydrating = False
         self.waiter: asyncio.Future | None = None
         self.sio = socketio.AsyncClient(reconnection=False)
-        self.sio.on("event", self._on_event)
+        self.sio.on("event", self._on_event, namespace=NAMESPACE)
 
     async def _on_event(self, data) -> None:  # noqa: ANN001
         if os.environ.get("BENCH_DEBUG"):
-            print("update:", str(data)[:200])
-        if isinstance(data, dict) and data.get("final") and self.waiter and \
-                not self.waiter.done():
+            print("update:", str(data)[:300])
+        delta = data.get("delta") if isinstance(data, dict) else None
+        if self.hydrating and delta and self.waiter and not self.waiter.done():
+            # The hydrate's answer is the root state (its on_load events follow).
+            self.waiter.set_result(time.perf_counter())
+            return
+        mine = (delta or {}).get(self.take)
+        if not mine:
+            return
+        for key, value in mine.items():
+            if key.startswith("status"):
+                self.status = value
+        if self.waiter and not self.waiter.done() and self.status != "loading":
             self.waiter.set_result(time.perf_counter())
 
-    async def _send(self, name: str, payload: dict) -> None:
-        self.waiter = asyncio.get_running_loop().create_future()
+    def _event(self, name: str, payload: dict) -> dict:
         path = f"/i/{self.link}"
-        started = time.perf_counter()
-        await self.sio.emit("event", {"name": name, "payload": payload,
-                                      "router_data": {"pathname": path, "asPath": path}})
+        return {"name": name, "payload": payload,
+                "router_data": {"pathname": path, "asPath": path,
+                                "query": {"token": self.link}}}
+
+    async def _wait(self, name: str, started: float) -> None:
+        assert self.waiter is not None
         try:
             done = await asyncio.wait_for(self.waiter, EVENT_TIMEOUT_S)
             self.latencies.append(done - started)
         except TimeoutError:
             self.errors += 1
             if os.environ.get("BENCH_DEBUG"):
-                print("no final update for", name)
+                print("no update for", name)
 
-    async def run(self, connected: asyncio.Event | None = None) -> None:
-        url = f"http://127.0.0.1:{self.port}?token={uuid.uuid4()}"
+    async def _send(self, name: str, payload: dict) -> None:
+        self.waiter = asyncio.get_running_loop().create_future()
+        started = time.perf_counter()
+        await self.sio.emit("event", self._event(name, payload), namespace=NAMESPACE)
+        await self._wait(name, started)
+
+    async def _browser_cookie(self, http: aiohttp.ClientSession) -> str:
+        """The id cookie a browser gets with its first page (or the API's redirect)."""
+        async with http.get(f"{self.origin}/api/session/browser",
+                            params={"next": f"{self.origin}/i/{self.link}"},
+                            allow_redirects=False) as response:
+            morsel = response.cookies.get("beckon_browser")
+            if morsel is None:
+                raise RuntimeError(f"no browser cookie ({response.status})")
+            return f"beckon_browser={morsel.value}"
+
+    async def run(self, http: aiohttp.ClientSession) -> None:
+        """Open the link, start, answer every question with think time, finish."""
         try:
-            await self.sio.connect(url, socketio_path="/_event", transports=["websocket"],
-                                   headers={"Origin": f"http://127.0.0.1:{self.port}"},
-                                   wait_timeout=EVENT_TIMEOUT_S)
+            cookie = await self._browser_cookie(http)
+            self.waiter = asyncio.get_running_loop().create_future()
+            started = time.perf_counter()
+            self.hydrating = True
+            await self.sio.connect(
+                f"{self.origin}?token={uuid.uuid4()}", socketio_path="/_event",
+                transports=["websocket"], namespaces=[NAMESPACE],
+                headers={"Origin": self.origin, "Cookie": cookie},
+                auth={"event": self._event(f"{self.root}.hydrate", {})},
+                wait_timeout=EVENT_TIMEOUT_S)
         except Exception as exc:  # noqa: BLE001 - a refused connection is an error, counted
             self.errors += 1
             if os.environ.get("BENCH_DEBUG"):
                 print("connect failed:", repr(exc))
             return
         try:
-            await self._send(f"{self.root}.hydrate", {})
+            # Then the page's on_load, as the tab sends it once hydrated.
+            await self._wait("hydrate", started)
+            self.hydrating = False
             await self._send(f"{self.take}.load", {})
             await asyncio.sleep(self.think * self.rng.uniform(0.5, 1.5))
             await self._send(f"{self.take}.start", {})
@@ -246,12 +298,15 @@ async def _drive(port: int, tokens: list[str], think: float, ramp: float,
             peak["rss"] = max(peak["rss"], await asyncio.to_thread(tree_rss, pid))
             await asyncio.sleep(1)
 
-    async def start(i: int, inv: Invitee) -> None:
-        await asyncio.sleep(ramp * i / max(1, len(invitees)))
-        await inv.run()
+    connector = aiohttp.TCPConnector(limit=100)
+    async with aiohttp.ClientSession(connector=connector) as http:
 
-    sampler = asyncio.create_task(sample())
-    await asyncio.gather(*(start(i, inv) for i, inv in enumerate(invitees)))
+        async def start(i: int, inv: Invitee) -> None:
+            await asyncio.sleep(ramp * i / max(1, len(invitees)))
+            await inv.run(http)
+
+        sampler = asyncio.create_task(sample())
+        await asyncio.gather(*(start(i, inv) for i, inv in enumerate(invitees)))
     stop.set()
     await sampler
     latencies = [x for inv in invitees for x in inv.latencies]
@@ -292,14 +347,15 @@ def phase(db: str, sessions: int, workers: int, redis_url: str | None, think: fl
         per_session = (max(0, peak - base_rss) + redis_growth) / max(1, sessions)
         print(f"  {len(ms)} events in {took:.0f} s ({len(ms) / took:.0f}/s): "
               f"p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, p99 {q[98]:.0f} ms, max {ms[-1]:.0f} ms")
+        redis_text = f", Redis +{redis_growth / 2**20:.1f} MB" if redis_url else ""
         print(f"  errors {errors} (answers missing: {missing}); memory per session "
               f"{per_session / 1024:.0f} KB (backend RSS {base_rss / 2**20:.0f} -> "
-              f"{peak / 2**20:.0f} MB{f', Redis +{redis_growth / 2**20:.1f} MB' if redis_url else ''})",
-              flush=True)
+              f"{peak / 2**20:.0f} MB{redis_text})", flush=True)
         return q[94], errors
 
 
 def main() -> None:
+    """Run the one-worker phase, then the Redis phase, and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=500)
     parser.add_argument("--scale-sessions", type=int, default=1500)
