@@ -26,7 +26,7 @@ from benchmarks.bench_send import ROOT, _free_port, _insert, _organization, _row
 from rxapp.db import get_engine
 from rxapp.models.outbox import OutboxMessage
 
-STARTUP_SECONDS = 8.0  # messages fall due after every process has started
+STARTUP_SECONDS = 12.0  # messages fall due after every process and its render child started
 
 
 @contextmanager

@@ -35,6 +35,7 @@ from rxapp.mail.transport import SmtpTransport
 from rxapp.models.accounts import Organization
 from rxapp.models.outbox import OutboxMessage
 from rxapp.scheduler.claims import claim_due
+from rxapp.scheduler.loop import run_loop
 from rxapp.scheduler.worker import Worker
 from rxapp.services.common.outbox import make_message_id
 from rxapp.settings import Settings
@@ -133,8 +134,14 @@ def _insert(engine, rows: list[dict], chunk: int = 20_000) -> None:
             conn.execute(insert(OUTBOX), rows[start : start + chunk])
 
 
-async def bench_engine(url: str, port: int, count: int, connections: int) -> float:
-    """Send ``count`` due messages through the worker; return messages/second."""
+async def bench_engine(
+    url: str, port: int, count: int, connections: int, render_processes: int = 1
+) -> float:
+    """Send ``count`` due messages through the worker; return messages/second.
+
+    The worker is configured as ``make worker`` runs it: rendering in one child process
+    (started before the clock runs, as it is once per worker start).
+    """
     engine = get_engine(url)
     org_id = _organization(engine)
     now = datetime.now(UTC)
@@ -148,7 +155,13 @@ async def bench_engine(url: str, port: int, count: int, connections: int) -> flo
         scheduler_batch_size=100,
         scheduler_poll_seconds=0.05,
     )
-    worker = Worker(engine=engine, transport=SmtpTransport(settings), settings=settings)
+    worker = Worker(
+        engine=engine,
+        transport=SmtpTransport(settings),
+        settings=settings,
+        render_processes=render_processes,
+    )
+    await worker.warm_up()
     stop = asyncio.Event()
     started = time.perf_counter()
     task = asyncio.create_task(worker.run_forever(stop))
@@ -294,7 +307,8 @@ def main() -> None:
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
-    asyncio.run(main_async(args))
+    # The loop `make worker` runs on (uvloop), for the engine and the plain loop alike.
+    run_loop(main_async(args))
 
 
 if __name__ == "__main__":

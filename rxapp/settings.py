@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     scheduler_poll_seconds: float = 1.0
     scheduler_batch_size: int = 100
     scheduler_lease_seconds: int = 120
+    # Child processes that render emails (0: threads of the sending process). Unset, the
+    # in-app scheduler renders in threads and `python -m rxapp.scheduler` in one process.
+    scheduler_render_processes: int | None = None
 
     # Demo data on an empty database.
     seed_demo: bool = True

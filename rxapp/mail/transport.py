@@ -87,13 +87,14 @@ class PreparedEmail:
     """An email flattened ahead of its conversation (in a worker thread, off the loop).
 
     Attributes:
-        email: The email itself (the mailbox transport stores its parts).
+        email: The email itself (the mailbox transport stores its parts); None when it
+            was rendered in another process, which sends back only the wire form.
         wire: ``(sender, recipients, bytes)`` as SMTP sends it, or None for emails that
             only aiosmtplib's own flattening handles.
 
     """
 
-    email: EmailMessage
+    email: EmailMessage | None
     wire: tuple[str, list[str], bytes] | None
 
 

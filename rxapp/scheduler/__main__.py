@@ -10,6 +10,7 @@ import logging
 import signal
 
 from rxapp.scheduler.housekeeping import housekeeping_tick, run_housekeeping
+from rxapp.scheduler.loop import run_loop
 from rxapp.scheduler.worker import Worker
 from rxapp.settings import get_settings
 
@@ -18,7 +19,10 @@ logger = logging.getLogger(__name__)
 
 async def _main(once: bool) -> int:
     settings = get_settings()
-    worker = Worker.from_settings(settings)
+    # A dedicated scheduler renders in a child process: sending and rendering then use
+    # two cores (issue 14.6); the setting overrides it, 0 keeps rendering in threads.
+    processes = settings.scheduler_render_processes
+    worker = Worker.from_settings(settings, render_processes=1 if processes is None else processes)
     try:
         if once:
             await asyncio.to_thread(housekeeping_tick, worker.engine, now=worker.clock())
@@ -48,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
-    return asyncio.run(_main(args.once))
+    return run_loop(_main(args.once))
 
 
 if __name__ == "__main__":

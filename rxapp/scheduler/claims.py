@@ -106,9 +106,13 @@ def claim_due(
         )
         .returning(*OUTBOX.c)
     )
+    lease = timedelta(seconds=lease_seconds)
     with engine.begin() as conn:
-        start = lease_from or database_now(conn)
-        stmt = stmt.values(lease_until=start + timedelta(seconds=lease_seconds))
+        if lease_from is None and conn.dialect.name == "postgresql":
+            # The database clock inside the claim itself: no extra round trip.
+            stmt = stmt.values(lease_until=func.now() + lease)
+        else:
+            stmt = stmt.values(lease_until=(lease_from or database_now(conn)) + lease)
         rows = conn.execute(stmt).mappings().all()
     # Detached snapshots; model_construct skips validation the database already did
     # (10x cheaper than __init__, which dominated a 100-message claim).

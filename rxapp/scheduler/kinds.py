@@ -71,7 +71,7 @@ KINDS: dict[str, KindHooks] = {
     ),
     interactions.KIND_REMINDER: KindHooks(
         check=_both(interaction_mail.check_reminder, check_contact_rules),
-        context=_with_unsubscribe(interaction_mail.link_context, "interactions"),
+        context=_with_unsubscribe(interaction_mail.reminder_context, "interactions"),
     ),
     interactions.KIND_REPORT: KindHooks(attachments=reports.report_attachments),
     team.KIND_INVITATION: KindHooks(

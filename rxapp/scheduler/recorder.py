@@ -18,7 +18,8 @@ from sqlalchemy.engine import Engine
 from rxapp.mail.transport import SendResult
 from rxapp.models.outbox import OutboxMessage
 from rxapp.scheduler.claims import BatchResult
-from rxapp.scheduler.marks import mark_many
+from rxapp.scheduler.fast_marks import AsyncPgMarks
+from rxapp.scheduler.marks import is_clean, mark_many
 from rxapp.scheduler.retry import RetryPolicy
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ class Recorder:
         monotonic: Times the leases.
         retry_policy: Backoff for temporary failures.
         max_flushes: Group commits in flight at once (1 for SQLite's single writer).
+        fast: PostgreSQL: marks clean deliveries from the event loop
+            (``scheduler.fast_marks``); everything else takes ``marks.mark_many``.
 
     """
 
@@ -49,6 +52,7 @@ class Recorder:
         monotonic: Callable[[], float],
         retry_policy: RetryPolicy,
         max_flushes: int,
+        fast: AsyncPgMarks | None = None,
     ) -> None:
         self.engine = engine
         self.in_db = in_db
@@ -56,6 +60,7 @@ class Recorder:
         self.monotonic = monotonic
         self.retry_policy = retry_policy
         self.max_flushes = max_flushes
+        self.fast = fast
         self._pending: list[tuple[OutboxMessage, SendResult, asyncio.Future]] = []
         self._flushes: set[asyncio.Task] = set()
 
@@ -73,13 +78,7 @@ class Recorder:
         while self._pending:
             group, self._pending = self._pending, []
             try:
-                results = await self.in_db(
-                    mark_many,
-                    self.engine,
-                    [(m, o) for m, o, _f in group],
-                    self.clock(),
-                    self.retry_policy,
-                )
+                results = await self._write([(m, o) for m, o, _f in group])
             except Exception as exc:
                 for _m, _o, future in group:
                     if not future.done():
@@ -88,6 +87,31 @@ class Recorder:
             for (_m, _o, future), result in zip(group, results, strict=True):
                 if not future.done():
                     future.set_result(result)
+
+    async def _write(self, items: list[tuple[OutboxMessage, SendResult]]) -> list[BatchResult]:
+        """Mark a group: clean deliveries by the fast path when there is one.
+
+        The rest, and whatever the fast path missed (cancelled mid-send, lease lost),
+        take the careful path in a database thread.
+        """
+        now = self.clock()
+        careful = list(range(len(items)))
+        results: list[BatchResult] = [BatchResult() for _ in items]
+        if self.fast is not None:
+            clean = [i for i, (_m, o) in enumerate(items) if is_clean(o)]
+            if clean:
+                marked = await self.fast.mark_sent([items[i][0] for i in clean], now)
+                for i in clean:
+                    if items[i][0].id in marked:
+                        results[i] = BatchResult(sent=1)
+                careful = [i for i in careful if not results[i].sent]
+        if careful:
+            rest = await self.in_db(
+                mark_many, self.engine, [items[i] for i in careful], now, self.retry_policy
+            )
+            for i, result in zip(careful, rest, strict=True):
+                results[i] = result
+        return results
 
     async def record_until(
         self, message: OutboxMessage, outcome: SendResult, lease_deadline: float

@@ -33,20 +33,18 @@ from email.utils import parseaddr
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from rxapp import clock as app_clock
-from rxapp.mail.render import render_message
 from rxapp.mail.transport import (
     PreparedEmail,
     SendOutcome,
     SendResult,
+    SmtpTransport,
     Transport,
     get_transport,
-    prepare_email,
 )
 from rxapp.models.outbox import OutboxMessage
-from rxapp.scheduler import kinds
+from rxapp.scheduler import rendering
 from rxapp.scheduler.claims import (
     BatchResult,
     claim_due,
@@ -54,6 +52,8 @@ from rxapp.scheduler.claims import (
     release,
     sweep_expired_leases,
 )
+from rxapp.scheduler.consumer import Feeder, consume
+from rxapp.scheduler.fast_marks import AsyncPgMarks
 from rxapp.scheduler.marks import mark_many, prepare_claimed
 from rxapp.scheduler.pause import SendingPauseGate
 from rxapp.scheduler.recorder import Recorder
@@ -75,15 +75,17 @@ RENDER_CHUNK = 8
 
 @dataclass
 class _Job:
-    message: OutboxMessage
-    organization_name: str
+    item: rendering.RenderItem
     # Monotonic time when the lease ends (measured from before the claim: conservative).
     lease_deadline: float = 0.0
     # Rendered and flattened in a worker thread before the job reaches a connection.
     email: PreparedEmail | None = None
     render_error: str = ""
-    # The organization's contact address: replies go there, not to the no-reply sender.
-    reply_to: str = ""
+
+    @property
+    def message(self) -> OutboxMessage:
+        """The claimed outbox row."""
+        return self.item.message
 
 
 class Worker:
@@ -96,6 +98,8 @@ class Worker:
         clock: Returns aware "now" for due times and marks (default: the app clock).
         retry_policy: Backoff for temporary failures.
         monotonic: Clock that times leases locally (tests replace it).
+        render_processes: Child processes that render (default: the setting
+            ``SCHEDULER_RENDER_PROCESSES``; 0 renders in threads of this process).
 
     """
 
@@ -108,6 +112,7 @@ class Worker:
         clock: Callable[[], datetime] | None = None,
         retry_policy: RetryPolicy | None = None,
         monotonic: Callable[[], float] = time.monotonic,
+        render_processes: int | None = None,
     ) -> None:
         self.engine = engine
         self.transport = transport
@@ -142,26 +147,46 @@ class Worker:
             timeout=self.conversation_seconds,
             worker_id=self.worker_id,
         )
-        # SQLite has one writer: one DB thread avoids lock waits between our own threads.
+        # SQLite has one writer: one DB thread avoids lock waits between our own threads,
+        # and the marks get a thread of their own so they never queue behind a claim
+        # (each connection's next message waits for its previous mark).
         sqlite = engine.dialect.name == "sqlite"
         db_threads = 1 if sqlite else self.connections + 1
-        # Two group commits in flight on PostgreSQL: a mark need not wait for the
-        # previous group's commit.
+        self._db = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="outbox-db")
+        self._marks_db = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-marks")
+            if sqlite
+            else self._db
+        )
+        # Clean deliveries are marked from the event loop on PostgreSQL (fast_marks), and
+        # two group commits can be in flight: a mark need not wait for the previous one.
+        self._fast_marks = None if sqlite else AsyncPgMarks(engine)
         self._recorder = Recorder(
             engine=engine,
-            in_db=self._in_db,
+            in_db=self._in_marks_db,
             clock=self.clock,
             monotonic=monotonic,
             retry_policy=self.retry_policy,
             max_flushes=1 if sqlite else 2,
+            fast=self._fast_marks,
         )
-        self._db = ThreadPoolExecutor(max_workers=db_threads, thread_name_prefix="outbox-db")
-        # Rendering reads the database and builds PDFs: off the event loop, bounded.
-        self._render_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="outbox-render")
+        # Rendering reads the database and builds PDFs: off the event loop, in threads or
+        # in child processes (SMTP only: the mailbox stores the parsed email).
+        if not isinstance(transport, SmtpTransport):
+            render_processes = 0
+        elif render_processes is None:
+            render_processes = self.settings.scheduler_render_processes or 0
+        self._renderer = rendering.Renderer(
+            engine, sender=self.settings.mail_from, processes=render_processes
+        )
 
     @classmethod
     def from_settings(
-        cls, settings: Settings | None = None, *, clock: Callable[[], datetime] | None = None
+        cls,
+        settings: Settings | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        render_processes: int | None = None,
     ) -> "Worker":
         """Build a worker on the configured database and transport."""
         from rxapp.db import get_engine
@@ -173,11 +198,16 @@ class Worker:
             transport=get_transport(settings, engine=engine),
             settings=settings,
             clock=clock,
+            render_processes=render_processes,
         )
 
     async def _in_db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._db, functools.partial(fn, *args, **kwargs))
+
+    async def _in_marks_db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._marks_db, functools.partial(fn, *args, **kwargs))
 
     # -- claim and prepare (database thread) --------------------------------------------
 
@@ -186,7 +216,7 @@ class Worker:
     ) -> tuple[list[_Job], BatchResult]:
         """Re-check claimed messages (see ``prepare_claimed``) and wrap them as jobs."""
         ready, result = prepare_claimed(self.engine, messages, now, self.retry_policy)
-        jobs = [_Job(message, name, reply_to=reply) for message, name, reply in ready]
+        jobs = [_Job(rendering.RenderItem(message, name, reply)) for message, name, reply in ready]
         return jobs, result
 
     def _mark(self, message: OutboxMessage, outcome: SendResult, now: datetime) -> BatchResult:
@@ -198,42 +228,34 @@ class Worker:
         self.paused = await self._pause.check(self._in_db, force=force_probe)
         return self.paused
 
-    def _render_many(self, jobs: Sequence[_Job], now: datetime) -> None:
-        """Render and flatten jobs (a worker thread, its own session, the worker's clock).
+    async def _render_chunk(self, jobs: Sequence[_Job]) -> None:
+        rendered = await self._renderer.render([job.item for job in jobs], self.clock())
+        for job, (email, error) in zip(jobs, rendered, strict=True):
+            job.email, job.render_error = email, error
 
-        Templates and report PDFs are CPU work and database reads: on the event loop they
-        would freeze every page of an app running the in-app scheduler.
-        """
-        with Session(self.engine, expire_on_commit=False) as session:
-            for job in jobs:
-                try:
-                    # Send-time values (links, PDFs) come from the kind table with this
-                    # thread's own session and the worker's clock, never global ones.
-                    context, attachments = kinds.send_time_parts(session, job.message, now)
-                    email = render_message(
-                        job.message,
-                        organization_name=job.organization_name,
-                        sender=self.settings.mail_from,
-                        now=now,
-                        extra_context=context,
-                        attachments=attachments,
-                        reply_to=job.reply_to,
-                    )
-                    job.email = prepare_email(email, [job.message.recipient])
-                except Exception as exc:
-                    # A template bug or a missing kind never fixes itself by waiting.
-                    logger.exception("render failed", extra={"outbox_id": job.message.id})
-                    session.rollback()  # a database error must not spoil the next job
-                    job.render_error = f"render error: {type(exc).__name__}: {exc}"
+    async def warm_up(self) -> None:
+        """Start the render processes now rather than on the first batch."""
+        await self._renderer.warm_up()
 
-    async def _render_into(self, jobs: Sequence[_Job], queue: "asyncio.Queue[_Job | None]") -> None:
-        """Render jobs a few at a time and queue each chunk as soon as it is ready."""
-        loop = asyncio.get_running_loop()
-        for start in range(0, len(jobs), RENDER_CHUNK):
-            chunk = jobs[start : start + RENDER_CHUNK]
-            await loop.run_in_executor(self._render_pool, self._render_many, chunk, self.clock())
-            for job in chunk:
-                await queue.put(job)
+    async def _render_into(
+        self,
+        jobs: Sequence[_Job],
+        queue: "asyncio.Queue[_Job | None]",
+        on_queued: Callable[[], None] | None = None,
+    ) -> None:
+        """Render jobs a few at a time, all chunks at once, queueing each in order."""
+        chunks = [jobs[i : i + RENDER_CHUNK] for i in range(0, len(jobs), RENDER_CHUNK)]
+        renders = [asyncio.ensure_future(self._render_chunk(chunk)) for chunk in chunks]
+        try:
+            for chunk, render in zip(chunks, renders, strict=True):
+                await render
+                for job in chunk:
+                    await queue.put(job)
+                    if on_queued is not None:
+                        on_queued()
+        finally:
+            for render in renders:
+                render.cancel()
 
     async def _process(
         self, job: _Job, before_data: Callable[[], Awaitable[None]] | None = None
@@ -255,8 +277,7 @@ class Worker:
             released = await self._in_db(release, self.engine, message)
             return BatchResult(released=released), None
         if job.email is None and not job.render_error:
-            loop = asyncio.get_running_loop()
-            await loop.run_in_executor(self._render_pool, self._render_many, [job], self.clock())
+            await self._render_chunk([job])
         if job.email is None:
             outcome = SendResult(SendOutcome.PERMANENT, job.render_error)
         else:
@@ -291,63 +312,6 @@ class Worker:
         return BatchResult(), asyncio.ensure_future(
             self._recorder.record_until(message, outcome, job.lease_deadline)
         )
-
-    async def _consume(
-        self,
-        queue: "asyncio.Queue[_Job | None]",
-        total: BatchResult,
-        room: asyncio.Event | None = None,
-    ) -> None:
-        """Send jobs over one connection until a ``None`` arrives.
-
-        The next message's envelope overlaps the previous message's commit; its DATA
-        waits for that commit (the duplicate bound, see the module doc).
-        """
-        previous: asyncio.Future[BatchResult] | None = None
-
-        async def previous_recorded() -> None:
-            if previous is not None:
-                await previous
-
-        def count(record: asyncio.Future[BatchResult]) -> None:
-            # Counted as soon as committed (live totals), not when the next job comes.
-            if not record.cancelled() and record.exception() is None:
-                total.add(record.result())
-
-        async def settle() -> None:
-            nonlocal previous
-            if previous is not None:
-                # A record that failed for good was logged; the lease sweep retries it.
-                with contextlib.suppress(Exception):
-                    await previous
-                previous = None
-
-        try:
-            while True:
-                job = await queue.get()
-                if room is not None and queue.qsize() <= queue.maxsize // 2:
-                    room.set()
-                try:
-                    if job is None:
-                        return
-                    try:
-                        result, record = await self._process(
-                            job, before_data=previous_recorded if previous else None
-                        )
-                    except Exception:
-                        logger.exception(
-                            "unexpected error sending", extra={"outbox_id": job.message.id}
-                        )
-                        result, record = BatchResult(), None
-                    total.add(result)
-                    await settle()
-                    if record is not None:
-                        record.add_done_callback(count)
-                    previous = record
-                finally:
-                    queue.task_done()
-        finally:
-            await settle()
 
     async def claim_batch(
         self, now: datetime | None = None, limit: int | None = None
@@ -392,7 +356,9 @@ class Worker:
             return total
         queue: asyncio.Queue[_Job | None] = asyncio.Queue()
         consumers = min(self.connections, len(jobs))
-        sending = [asyncio.create_task(self._consume(queue, total)) for _ in range(consumers)]
+        sending = [
+            asyncio.create_task(consume(queue, total, self._process)) for _ in range(consumers)
+        ]
         try:
             await self._render_into(jobs, queue)
         finally:
@@ -438,22 +404,25 @@ class Worker:
         queue: asyncio.Queue[_Job | None] = asyncio.Queue(maxsize=8 * self.connections)
         room = asyncio.Event()
         consumers = [
-            asyncio.create_task(self._consume(queue, total, room)) for _ in range(self.connections)
+            asyncio.create_task(consume(queue, total, self._process, room))
+            for _ in range(self.connections)
         ]
         sweep_every = max(1.0, self.lease_seconds / 4)
         last_sweep = -sweep_every
+        await self.warm_up()
         logger.info("scheduler worker started", extra={"worker": self.worker_id})
+        feeder = Feeder(queue, self._render_into)
         try:
             while not stop.is_set():
                 jobs: list[_Job] = []
                 claimed = BatchResult()
-                # Claim when half the queue is free: claims big enough to be cheap.
+                # Claim when half the queue is free (counting batches still rendering):
+                # claims big enough to be cheap.
                 room.clear()
-                if queue.qsize() > queue.maxsize // 2:
+                if queue.qsize() + feeder.in_flight > queue.maxsize // 2:
                     await room.wait()
-                    if stop.is_set():
-                        break
-                limit = min(self.batch_size, queue.maxsize - queue.qsize())
+                    continue
+                limit = min(self.batch_size, queue.maxsize - queue.qsize() - feeder.in_flight)
                 try:
                     if time.monotonic() - last_sweep >= sweep_every:
                         await self.sweep()
@@ -463,11 +432,7 @@ class Worker:
                 except Exception:
                     logger.exception("claim failed", extra={"worker": self.worker_id})
                 total.add(claimed)
-                try:
-                    await self._render_into(jobs, queue)
-                except Exception:
-                    # Left in `sending`: the lease sweep retries them later.
-                    logger.exception("render failed", extra={"worker": self.worker_id})
+                feeder.feed(jobs)
                 if claimed.claimed >= limit:
                     continue  # more is probably due: claim again as soon as the queue has room
                 with contextlib.suppress(TimeoutError):
@@ -475,7 +440,9 @@ class Worker:
                         stop.wait(), timeout=self.settings.scheduler_poll_seconds
                     )
         finally:
-            # Release what was claimed but not started, then let consumers finish.
+            # Let the batches being rendered reach the queue, release what was claimed
+            # but not started, then let the consumers finish.
+            await feeder.drain()
             leftover = []
             while not queue.empty():
                 item = queue.get_nowait()
@@ -495,5 +462,9 @@ class Worker:
     async def aclose(self) -> None:
         """Close the transport and the database and render threads."""
         await self.transport.aclose()
-        self._render_pool.shutdown(wait=True)
+        self._renderer.close()
         self._db.shutdown(wait=True)
+        if self._marks_db is not self._db:
+            self._marks_db.shutdown(wait=True)
+        if self._fast_marks is not None:
+            await self._fast_marks.aclose()

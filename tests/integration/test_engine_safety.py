@@ -4,11 +4,13 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from rxapp.mail.transport import SmtpTransport
 from rxapp.models.outbox import OutboxMessage
 from rxapp.scheduler import marks as worker_module
+from rxapp.scheduler import recorder as recorder_module
 from rxapp.scheduler.worker import Worker, sweep_expired_leases
 from rxapp.services.common import sending_pause
 from tests.conftest import T0
@@ -35,15 +37,19 @@ async def test_a_bad_message_in_a_batch_leaves_the_others_sent(
 ):
     recipients = [f"ok{i}@example.com" for i in range(4)] + ["bad@example.com"]
     _messages(engine, org, recipients)
-    real_check = worker_module.kinds.check
 
     def failing_check(session, message, now):
         if message.recipient == "bad@example.com":
             # A database error: on PostgreSQL it aborts the transaction it runs in.
             session.execute(text("SELECT * FROM no_such_table"))
-        return real_check(session, message, now)
+        return None
 
-    monkeypatch.setattr(worker_module.kinds, "check", failing_check)
+    # The test kind gets a send-time check (kinds without one skip the checks).
+    monkeypatch.setitem(
+        worker_module.kinds.KINDS,
+        "test_message",
+        worker_module.kinds.KindHooks(check=failing_check),
+    )
     worker = Worker(engine=engine, transport=SmtpTransport(smtp_settings), settings=smtp_settings)
     result = await worker.run_once()
     await worker.aclose()
@@ -182,3 +188,49 @@ async def test_a_slow_send_time_hook_does_not_delay_a_concurrent_page_event(
     await worker.aclose()
     assert result.sent == 1
     assert max(lags) < 0.3, f"the event loop stalled {max(lags):.2f} s behind a send hook"
+
+
+async def test_a_failed_result_write_is_retried_and_the_message_sent_once(
+    engine, org, smtp, smtp_settings, clock, monkeypatch
+):
+    """Recording a result fails once (the database connection dropped): written again."""
+    first, second = _messages(engine, org, ["one@example.com", "two@example.com"])
+    worker = Worker(
+        engine=engine, transport=SmtpTransport(smtp_settings), settings=smtp_settings, clock=clock
+    )
+
+    async def send_one() -> None:
+        jobs, _claimed = await worker.claim_batch(limit=1)
+        await worker._render_into(jobs, asyncio.Queue())
+        _result, record = await worker._process(jobs[0])
+        assert (await record).sent == 1
+
+    try:
+        await send_one()  # opens the connection the marks use
+        if engine.dialect.name == "postgresql":
+            # Drop that connection, as a database restart or a proxy would.
+            with engine.connect() as conn:
+                killed = conn.execute(
+                    text(
+                        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                        " AND query LIKE '%WITH done AS%'"
+                    )
+                ).scalar()
+            assert killed == 1
+        else:
+            real, calls = recorder_module.mark_many, []
+
+            def failing_once(*args, **kwargs):
+                calls.append(1)
+                if len(calls) == 1:
+                    raise OperationalError("UPDATE", {}, Exception("disk I/O error"))
+                return real(*args, **kwargs)
+
+            monkeypatch.setattr(recorder_module, "mark_many", failing_once)
+        await send_one()
+    finally:
+        await worker.aclose()
+    rows = _rows(engine)
+    assert rows["one@example.com"].state == rows["two@example.com"].state == "sent"
+    assert sorted(smtp.handler.message_ids()) == sorted([first.message_id, second.message_id])

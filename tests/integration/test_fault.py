@@ -30,6 +30,19 @@ def _states(engine):
         )
 
 
+def _children(pid: int) -> list[int]:
+    """Live child processes of ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
 async def test_r_msg_3_worker_killed_mid_batch_loses_nothing(engine, org, db_url, smtp):
     total, connections, lease = 500, 4, 30  # lease >= 2 x SMTP timeout + 5
     start = datetime.now(UTC) - timedelta(seconds=1)
@@ -68,10 +81,17 @@ async def test_r_msg_3_worker_killed_mid_batch_loses_nothing(engine, org, db_url
             assert proc.poll() is None, "worker exited early"
             assert time.monotonic() < deadline, "worker sent nothing"
             await asyncio.sleep(0.002)
+        render_children = _children(proc.pid)
+        assert render_children, "the scheduler process renders in a child process"
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
     delivered_by_dead = len(smtp.handler.received)
+    # Its render process notices the scheduler is gone and exits (no orphan left behind).
+    deadline = time.monotonic() + 5
+    while any(os.path.exists(f"/proc/{pid}") for pid in render_children):
+        assert time.monotonic() < deadline, "the render process outlived its scheduler"
+        await asyncio.sleep(0.1)
     states = _states(engine)
     assert states.get("sent", 0) < total, "the kill came too late to test anything"
 

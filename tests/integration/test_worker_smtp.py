@@ -247,3 +247,36 @@ async def test_r_msg_3_no_send_starts_when_the_lease_could_expire_mid_send(
     assert result.released == 1 and smtp.handler.received == []
     row = _state(engine, msg.id)
     assert (row.state, row.attempts, row.claim_token) == ("scheduled", 0, None)
+
+
+async def test_r_msg_2_rendered_in_a_child_process_arrives_the_same(
+    engine, org, smtp, smtp_settings, clock
+):
+    """A dedicated scheduler renders in a child process (issue 14.6): same email, marked."""
+    msg = _one(
+        engine,
+        org,
+        kind="password_reset",
+        language="fr",
+        recipient="zoe@example.com",
+        context={"link": "https://beckon.example/r/xyz", "minutes": 60},
+    )
+    worker = _worker(engine, smtp_settings, clock, render_processes=1)
+    try:
+        await worker.warm_up()
+        result = await worker.run_once()
+    finally:
+        await worker.aclose()
+    assert result.sent == 1
+    (received,) = smtp.handler.received
+    assert received["Message-ID"] == msg.message_id
+    assert received["From"].addresses[0].display_name == "Acme & Co"
+    assert received.get_content_type() == "multipart/alternative"
+    assert "https://beckon.example/r/xyz" in received.get_body(("plain",)).get_content()
+    row = _state(engine, msg.id)
+    assert row.state == "sent" and row.sent_at == T0
+    with Session(engine) as s:
+        log = get_status_log(
+            s, organization_id=org.id, entity_type="interaction", entity_id=msg.entity_id
+        )
+    assert [r.event for r in log] == ["scheduled", "sent"]
