@@ -21,14 +21,14 @@ class ImportStatus(StrEnum):
 
 
 class ImportJob(SQLModel, table=True):
-    """One import (participants CSV, team CSV) started by one user."""
+    """One import (participants, attendees, purchases or team CSV) started by one user."""
 
     __tablename__ = "import_job"
 
     id: int | None = Field(default=None, primary_key=True)
     organization_id: int = Field(foreign_key="organization.id", index=True)
     user_id: int = Field(foreign_key="user.id")
-    # "participants" or "team": one running job of each kind per user.
+    # rxapp.services.common.import_jobs.KINDS: one running job of each kind per user.
     kind: str = Field(max_length=32)
     status: str = Field(default=ImportStatus.RUNNING.value, max_length=16)
     done: int = 0

@@ -87,8 +87,8 @@ async def run_import(
             import_jobs.beat(session, job_id=job_id, done=done, total=total, now=clock.now())
 
     ok, result = False, "error.unexpected"
+    task = asyncio.create_task(asyncio.to_thread(work, progress))
     try:
-        task = asyncio.create_task(asyncio.to_thread(work, progress))
         last_beat = time.monotonic()
         while not task.done():
             await asyncio.wait({task}, timeout=PUBLISH_EVERY_S)
@@ -103,4 +103,13 @@ async def run_import(
         return value
     finally:
         stop.set()
+        if not task.done():
+            # Cancelled: the thread stops at its next progress step with ImportCancelled;
+            # collect that result so it is not logged as "never retrieved".
+            task.add_done_callback(_collect)
         close_job(job_id, ok=ok, result=result)
+
+
+def _collect(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.debug("import thread stopped: %r", task.exception())

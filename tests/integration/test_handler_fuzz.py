@@ -41,7 +41,7 @@ def page_states() -> list[type]:
         cls = todo.pop()
         for sub in cls.__subclasses__():
             todo.append(sub)
-            if sub.__module__.startswith("rxapp."):
+            if sub.__module__.startswith("rxapp.") and not sub._mixin:
                 found.append(sub)
     return sorted(set(found), key=lambda c: c.get_full_name())
 

@@ -104,6 +104,24 @@ def test_handlers_on_no_event_refuse_with_a_toast(session, world):
     assert session.get(Slot, w.slots[0].id) is not None
 
 
+def test_form_handlers_put_refusals_under_their_field_and_clear_them_on_success(session, world):
+    # The shared write step (MeetingsState._write): a refusal goes under its own field
+    # (or the form's default), the rules form shows every refusal in one place, and a
+    # success empties the form's errors, reads the page again and says so.
+    w = world
+    partners = _state(w, PartnersState, "/partners")
+    assert partners.add_partner({"name": "", "type": "Gold"}) is None
+    assert partners.errors == {"name": "meetings.name_required"}
+    toast = partners.add_partner({"name": "Newco", "type": "Gold"})
+    assert toast is not None and partners.errors == {}
+    assert "Newco" in {r["name"] for r in partners.rows}
+    rules = _state(w, RulesState, "/rules")
+    rules.add_rule({"name": "R", "p_field": "type", "p_op": "in", "p_values": ""})
+    assert rules.errors == {"rule": "meetings.condition_needs_values"}  # not "conditions"
+    rules.add_rule({"name": "R", "p_field": "type", "p_op": "in", "p_values": "Gold"})
+    assert rules.errors == {} and "R" in {r["name"] for r in rules.rows}
+
+
 def _file(data: bytes) -> StarletteUpload:
     return StarletteUpload(io.BytesIO(data), filename="a.csv",
                            headers=Headers({"content-type": "text/csv"}))

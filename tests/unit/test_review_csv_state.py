@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from rxapp import routes
 from rxapp.api.upload import upload_in_flight
-from rxapp.models import Purchase
+from rxapp.models import ImportJob, Purchase
 from rxapp.services.common import upload_store
 from rxapp.states.reviews.purchase_import import PurchaseImportState
 from rxapp.states.reviews.purchases import PurchasesState
@@ -56,6 +56,11 @@ async def _upload(state, data: bytes):
 def _purchases(world):
     world["session"].expire_all()
     return world["session"].exec(select(func.count()).select_from(Purchase)).one()
+
+
+def _jobs(world):
+    world["session"].expire_all()
+    return world["session"].exec(select(ImportJob).order_by(ImportJob.id)).all()
 
 
 def _state(world, who):
@@ -135,4 +140,4 @@ async def test_a_failing_import_leaves_nothing_stuck(world, monkeypatch):
     state = _state(world, "admin")
     await _upload(state, GOOD.encode())
     assert state.import_result == "error.unexpected" and not state.importing
-    assert not module._RUNNING
+    assert [j.status for j in _jobs(world)] == ["failed"]

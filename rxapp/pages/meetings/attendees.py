@@ -3,7 +3,7 @@
 import reflex as rx
 
 from rxapp import routes
-from rxapp.components.csv_mapping import mapping_step
+from rxapp.components.csv_import import csv_import_box
 from rxapp.components.shell import app_shell, tr
 from rxapp.pages.meetings.common import event_tabs, fill, labelled
 from rxapp.pages.registry import page
@@ -33,45 +33,10 @@ def _row(row: rx.Var) -> rx.Component:
 
 
 def _import_card() -> rx.Component:
-    s = AttendeesState
-    return rx.card(
-        rx.heading(tr("meetings.import_title"), size="4", as_="h2", margin_bottom="4px"),
-        rx.text(tr("meetings.import_help"), size="2", color_scheme="gray"),
-        # The label names the file input Reflex renders; its own click opens the picker.
-        rx.el.label(rx.upload.root(
-            rx.vstack(rx.icon("file-up", size=22), rx.text(tr("import.drop"), size="2"),
-                      align="center", spacing="1"),
-            id="attendee-csv", no_click=True,
-            accept={"text/csv": [".csv"], "text/plain": [".txt"]},
-            max_files=1, multiple=False,
-            on_drop=s.receive_csv(rx.upload_files(upload_id="attendee-csv")),
-            border="1px dashed var(--gray-a7)", padding="16px", border_radius="8px",
-            width="100%", cursor="pointer", margin_top="8px",
-        ), width="100%", display="block"),
-        rx.cond(s.importing, rx.vstack(
-            rx.progress(value=rx.cond(s.import_total > 0,
-                                      s.import_done * 100 / s.import_total, 0)),
-            rx.text(fill("meetings.progress", done=s.import_done, total=s.import_total),
-                    size="2"),
-            width="100%", margin_top="8px")),
-        rx.cond(s.import_result == "import.ok",
-                rx.callout(fill("meetings.imported", n=s.import_total), color_scheme="green",
-                           margin_top="8px")),
-        rx.cond((s.import_result != "") & (s.import_result != "import.ok"),
-                rx.callout(tr(s.import_result), role="alert",
-                           color_scheme=rx.cond(s.import_result == "import.needs_mapping",
-                                                "amber", "red"), margin_top="8px")),
-        rx.cond(s.map_open, rx.box(
-            mapping_step(rows=s.map_rows, fields=list(FIELD_KEYS), on_change=s.set_mapping,
-                         on_apply=s.apply_mapping, on_cancel=s.cancel_mapping,
-                         missing=s.map_missing, busy=s.importing,
-                         help_key="meetings.mapping_help"),
-            width="100%", margin_top="8px")),
-        rx.foreach(s.import_errors, lambda e: rx.text(
-            tr("import.line"), " ", e["line"], ": ", e["message"], size="2",
-            color_scheme="red")),
-        width="100%",
-    )
+    return csv_import_box(
+        AttendeesState, upload_id="attendee-csv", fields=list(FIELD_KEYS),
+        title_key="meetings.import_title", help_key="meetings.import_help",
+        mapping_help_key="meetings.mapping_help", heading_size="4")
 
 
 def _add_card() -> rx.Component:

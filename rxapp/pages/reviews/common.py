@@ -1,4 +1,4 @@
-"""Pieces shared by the staff review pages: the section tabs and small selects."""
+"""Pieces shared by the staff review pages: section tabs, labelled fields, selects, pager."""
 
 import reflex as rx
 
@@ -41,6 +41,47 @@ def section_tabs() -> rx.Component:
     )
 
 
+def labelled(label: rx.Var, field_id: str, *children: rx.Component, **props) -> rx.Component:
+    """A label above the control whose id is ``field_id`` (and what follows it, its error).
+
+    Args:
+        label: The label's text.
+        field_id: The id of the control the label names (the e2e tests find fields by it).
+        children: The control, then anything shown below it.
+        props: More props of the column, such as ``align``.
+    """
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, font_weight="500", font_size="0.9rem"),
+        *children,
+        spacing="1",
+        width="100%",
+        **props,
+    )
+
+
+def pager(
+    go_page,  # noqa: ANN001
+    *,
+    first: rx.Var,
+    last: rx.Var,
+    where: rx.Component | None = None,
+) -> rx.Component:
+    """Previous and next page of a list, with where the reader is between them, if given.
+
+    Args:
+        go_page: The state's event that moves by a step of -1 or 1.
+        first: Whether this is the first page (no previous).
+        last: Whether this is the last page (no next).
+        where: What stands between the buttons, such as ``2 / 7``.
+    """
+    return rx.hstack(
+        rx.button(tr("common.previous"), variant="soft", on_click=go_page(-1), disabled=first),
+        *([] if where is None else [where]),
+        rx.button(tr("common.next"), variant="soft", on_click=go_page(1), disabled=last),
+        align="center",
+    )
+
+
 def select_field(
     *,
     label: rx.Var,
@@ -50,8 +91,9 @@ def select_field(
     field_id: str,
 ) -> rx.Component:
     """A labelled select whose options are (value, label) pairs."""
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, font_weight="500", font_size="0.9rem"),
+    return labelled(
+        label,
+        field_id,
         rx.select.root(
             rx.select.trigger(id=field_id, width="100%"),
             rx.select.content(*[rx.select.item(text, value=v) for v, text in options]),
@@ -59,7 +101,5 @@ def select_field(
             on_change=on_change,
             size="3",
         ),
-        spacing="1",
-        width="100%",
         align="stretch",
     )

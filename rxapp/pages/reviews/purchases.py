@@ -7,7 +7,7 @@ from rxapp.components.forms import field_error, notice
 from rxapp.components.shell import app_shell, page_title, tr
 from rxapp.components.status_log import status_log
 from rxapp.pages.registry import page
-from rxapp.pages.reviews.common import section_tabs, select_field
+from rxapp.pages.reviews.common import labelled, pager, section_tabs, select_field
 from rxapp.pages.reviews.purchase_import import import_box
 from rxapp.states.base import LANGUAGES, AppState
 from rxapp.states.reviews import PurchasesState as S
@@ -16,8 +16,9 @@ from rxapp.states.reviews.purchase_import import PurchaseImportState
 
 def _input(name: str, label: rx.Var, value: rx.Var, **props) -> rx.Component:
     field_id = f"field-{name}"
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, font_weight="500", font_size="0.9rem"),
+    return labelled(
+        label,
+        field_id,
         rx.input(
             id=field_id,
             value=value,
@@ -29,8 +30,6 @@ def _input(name: str, label: rx.Var, value: rx.Var, **props) -> rx.Component:
             **props,
         ),
         field_error(S.error_text, show=S.error_field == name, field_id=field_id),
-        spacing="1",
-        width="100%",
         align="stretch",
     )
 
@@ -62,13 +61,9 @@ def _form() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            rx.vstack(
-                rx.el.label(
-                    tr("reviews.pur.products"),
-                    html_for="field-products",
-                    font_weight="500",
-                    font_size="0.9rem",
-                ),
+            labelled(
+                tr("reviews.pur.products"),
+                "field-products",
                 rx.text_area(
                     id="field-products",
                     value=S.products,
@@ -80,8 +75,6 @@ def _form() -> rx.Component:
                 field_error(
                     S.error_text, show=S.error_field == "products", field_id="field-products"
                 ),
-                spacing="1",
-                width="100%",
             ),
             notice(S.result_text, show=S.result_text != "", color="green"),
             rx.button(tr("reviews.pur.submit"), on_click=S.submit, size="3", id="add-purchase"),
@@ -151,21 +144,11 @@ def _list() -> rx.Component:
                 rx.vstack(rx.foreach(S.rows, _row), spacing="0", width="100%", id="purchases"),
                 rx.text(tr("reviews.pur.empty"), color_scheme="gray", id="purchases-empty"),
             ),
-            rx.hstack(
-                rx.button(
-                    tr("common.previous"),
-                    variant="soft",
-                    on_click=S.go_page(-1),
-                    disabled=S.page == 0,
-                ),
-                rx.text((S.page + 1).to_string(), " / ", S.pages.to_string(), size="2"),
-                rx.button(
-                    tr("common.next"),
-                    variant="soft",
-                    on_click=S.go_page(1),
-                    disabled=S.page + 1 >= S.pages,
-                ),
-                align="center",
+            pager(
+                S.go_page,
+                first=S.page == 0,
+                last=S.page + 1 >= S.pages,
+                where=rx.text((S.page + 1).to_string(), " / ", S.pages.to_string(), size="2"),
             ),
             spacing="3",
             width="100%",

@@ -5,7 +5,7 @@ import reflex as rx
 from rxapp import routes
 from rxapp.components.shell import app_shell, page_title, tr
 from rxapp.pages.registry import page
-from rxapp.pages.reviews.common import section_tabs, select_field
+from rxapp.pages.reviews.common import labelled, pager, section_tabs, select_field
 from rxapp.states.base import LANGUAGES, AppState
 from rxapp.states.reviews import ReviewsState as S
 
@@ -55,6 +55,21 @@ def _summary() -> rx.Component:
     )
 
 
+def _day_filter(name: str, value: rx.Var) -> rx.Component:
+    field_id = f"filter-{name}"
+    return labelled(
+        tr(f"reviews.list.{name}"),
+        field_id,
+        rx.input(
+            type="date",
+            id=field_id,
+            value=value,
+            size="3",
+            on_change=lambda v: S.set_filter(name, v),
+        ),
+    )
+
+
 def _filters() -> rx.Component:
     return rx.grid(
         select_field(
@@ -67,13 +82,9 @@ def _filters() -> rx.Component:
             on_change=lambda v: S.set_filter("stars", v),
             field_id="filter-stars",
         ),
-        rx.vstack(
-            rx.el.label(
-                tr("reviews.list.subject"),
-                html_for="filter-subject",
-                font_weight="500",
-                font_size="0.9rem",
-            ),
+        labelled(
+            tr("reviews.list.subject"),
+            "filter-subject",
             rx.select.root(
                 rx.select.trigger(id="filter-subject", width="100%"),
                 rx.select.content(
@@ -90,8 +101,6 @@ def _filters() -> rx.Component:
                 on_change=lambda v: S.set_filter("subject", v),
                 size="3",
             ),
-            spacing="1",
-            width="100%",
         ),
         select_field(
             label=tr("reviews.list.language"),
@@ -100,40 +109,8 @@ def _filters() -> rx.Component:
             on_change=lambda v: S.set_filter("language", v),
             field_id="filter-language",
         ),
-        rx.vstack(
-            rx.el.label(
-                tr("reviews.list.since"),
-                html_for="filter-since",
-                font_weight="500",
-                font_size="0.9rem",
-            ),
-            rx.input(
-                type="date",
-                id="filter-since",
-                value=S.since,
-                size="3",
-                on_change=lambda v: S.set_filter("since", v),
-            ),
-            spacing="1",
-            width="100%",
-        ),
-        rx.vstack(
-            rx.el.label(
-                tr("reviews.list.until"),
-                html_for="filter-until",
-                font_weight="500",
-                font_size="0.9rem",
-            ),
-            rx.input(
-                type="date",
-                id="filter-until",
-                value=S.until,
-                size="3",
-                on_change=lambda v: S.set_filter("until", v),
-            ),
-            spacing="1",
-            width="100%",
-        ),
+        _day_filter("since", S.since),
+        _day_filter("until", S.until),
         columns=rx.breakpoints(initial="1", sm="3", lg="5"),
         spacing="3",
         width="100%",
@@ -204,17 +181,7 @@ def reviews_page() -> rx.Component:
                     id="reviews-empty",
                 ),
             ),
-            rx.hstack(
-                rx.button(
-                    tr("common.previous"),
-                    variant="soft",
-                    on_click=S.go_page(-1),
-                    disabled=S.page == 0,
-                ),
-                rx.button(
-                    tr("common.next"), variant="soft", on_click=S.go_page(1), disabled=~S.has_more
-                ),
-            ),
+            pager(S.go_page, first=S.page == 0, last=~S.has_more),
             spacing="4",
             width="100%",
         ),

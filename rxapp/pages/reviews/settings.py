@@ -6,7 +6,7 @@ from rxapp import routes
 from rxapp.components.forms import field_error, notice
 from rxapp.components.shell import app_shell, page_title, tr
 from rxapp.pages.registry import page
-from rxapp.pages.reviews.common import section_tabs, select_field
+from rxapp.pages.reviews.common import labelled, section_tabs, select_field
 from rxapp.states.base import AppState
 from rxapp.states.reviews import ReviewSettingsState as S
 
@@ -20,8 +20,9 @@ def _opts(prefix: str, values) -> list:  # noqa: ANN001
 
 def _number(name: str, label: rx.Var, value: rx.Var) -> rx.Component:
     field_id = f"field-{name}"
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, font_weight="500", font_size="0.9rem"),
+    return labelled(
+        label,
+        field_id,
         rx.input(
             id=field_id,
             type="number",
@@ -34,8 +35,6 @@ def _number(name: str, label: rx.Var, value: rx.Var) -> rx.Component:
             aria_describedby=f"{field_id}-error",
         ),
         field_error(S.error_text, show=S.error_field == name, field_id=field_id),
-        spacing="1",
-        width="100%",
         align="stretch",
     )
 

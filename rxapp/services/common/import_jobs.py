@@ -14,7 +14,7 @@ from rxapp.models.import_jobs import ImportJob, ImportStatus
 # Progress is written at least every few seconds while a job runs; after this long
 # without a heartbeat nobody runs it any more (the process died or the task was lost).
 STALE_AFTER = timedelta(seconds=60)
-KINDS = ("participants", "team", "team_invite")
+KINDS = ("participants", "attendees", "purchases", "team", "team_invite")
 
 
 def current(session: Session, *, user_id: int, kind: str, now: datetime) -> ImportJob | None:

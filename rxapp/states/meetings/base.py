@@ -6,9 +6,11 @@ they are a contact of. Every id a client sends is checked again by the services.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import date
 
 import reflex as rx
+from sqlmodel import Session
 
 from rxapp import routes
 from rxapp.db import session_scope
@@ -23,6 +25,7 @@ from rxapp.states.base import STAFF, AppState
 
 logger = logging.getLogger(__name__)
 MEETINGS = Module.MEETINGS.value
+SAVED = "meetings.saved"
 
 
 def path_int(path: str, after: str) -> int | None:
@@ -99,6 +102,10 @@ class MeetingsState(AppState):
             return None
         return eid
 
+    def _page_event(self, principal: Principal) -> int | None:
+        """The event a page works on: the address's on its first read, then the one kept."""
+        return self._path_event(principal) if not self.event_id else self.event_id
+
     def _days(self, first: date, last: date) -> str:
         """An event's days as the reader writes dates: ``10.03.2026 – 11.03.2026``."""
         return f"{format_date(first, self.language)} – {format_date(last, self.language)}"
@@ -109,6 +116,43 @@ class MeetingsState(AppState):
 
     def _refused(self):  # noqa: ANN202
         return rx.toast.error(self._tr("error.not_allowed"))
+
+    def _write(  # noqa: ANN202
+        self, write: Callable[[Session], object], *, errors: str | None = None,
+        field: str = "form", by_field: bool = True, toast: str | None = SAVED,
+        count: bool = False,
+    ):
+        """Run one write in its own transaction, then re-read the page and say so.
+
+        The handler has checked the signed-in user and the ids first; the services check
+        the ids again inside ``write``.
+
+        Args:
+            write: The service call, given the open session.
+            errors: The dict var of a form's errors: a refusal goes there under its field
+                and the var is emptied on success. None shows a refusal as an error toast.
+            field: The key of a refusal that names no field (of every one if not by_field).
+            by_field: False for a form that shows all its errors in one place.
+            toast: The key of the message shown on success; None for no message.
+            count: The write returns a count, given to the message as ``n``.
+
+        Returns:
+            The toast to show, or None.
+        """
+        try:
+            with session_scope() as session:
+                result = write(session)
+        except DomainError as err:
+            if errors is None:
+                return self._error(err)
+            setattr(self, errors, {(err.field if by_field else None) or field: err.code})
+            return None
+        if errors is not None:
+            setattr(self, errors, {})
+        self._read()
+        if toast is None:
+            return None
+        return rx.toast.success(self._tr(toast, n=result) if count else self._tr(toast))
 
 
 class PartnerLanding(AppState):

@@ -34,7 +34,7 @@ class EmailTemplateState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return
-        eid = self._path_event(principal) if not self.event_id else self.event_id
+        eid = self._page_event(principal)
         if eid is None:
             return
         with session_scope() as session:
@@ -91,14 +91,9 @@ class EmailTemplateState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
-        try:
-            with session_scope() as session:
-                templates.reset_template(session, organization_id=principal.organization_id,
-                                         event_id=self.event_id, language=self.language)
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return None
+        return self._write(lambda session: templates.reset_template(
+            session, organization_id=principal.organization_id, event_id=self.event_id,
+            language=self.language), toast=None)
 
     @rx.event
     def send_test(self):  # noqa: ANN201

@@ -141,14 +141,9 @@ class EventState(MeetingsState):
         principal = self._organizer()
         if principal is None or not isinstance(value, bool):
             return self._refused()
-        try:
-            with session_scope() as session:
-                events.set_module_enabled(session, organization_id=principal.organization_id,
-                                          event_id=self.event_id, enabled=value)
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return rx.toast.success(self._tr("meetings.saved"))
+        return self._write(lambda session: events.set_module_enabled(
+            session, organization_id=principal.organization_id, event_id=self.event_id,
+            enabled=value))
 
     @rx.event
     def save(self, form: dict):  # noqa: ANN201
@@ -157,19 +152,11 @@ class EventState(MeetingsState):
         if principal is None:
             return self._refused()
         form = form_arg(form)
-        try:
-            with session_scope() as session:
-                events.update_settings(
-                    session, organization_id=principal.organization_id, event_id=self.event_id,
-                    global_quota=text_arg(form.get("global_quota"), 9),
-                    hold_minutes=text_arg(form.get("hold_minutes"), 9),
-                    cancel_window_hours=text_arg(form.get("cancel_window_hours"), 9))
-        except DomainError as err:
-            self.errors = {err.field or "form": err.code}
-            return None
-        self.errors = {}
-        self._read()
-        return rx.toast.success(self._tr("meetings.saved"))
+        return self._write(lambda session: events.update_settings(
+            session, organization_id=principal.organization_id, event_id=self.event_id,
+            global_quota=text_arg(form.get("global_quota"), 9),
+            hold_minutes=text_arg(form.get("hold_minutes"), 9),
+            cancel_window_hours=text_arg(form.get("cancel_window_hours"), 9)), errors="errors")
 
     @rx.event
     def toggle_option(self, kind: str, field: str):  # noqa: ANN201
@@ -187,14 +174,9 @@ class EventState(MeetingsState):
         chosen = [f for f in (current if isinstance(current, list) else [])
                   if isinstance(f, str) and f in OPTION_KINDS[kind]]
         chosen = [f for f in chosen if f != field] if field in chosen else [*chosen, field]
-        try:
-            with session_scope() as session:
-                events.update_settings(session, organization_id=principal.organization_id,
-                                       event_id=self.event_id, **{kind: chosen})
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return None
+        return self._write(lambda session: events.update_settings(
+            session, organization_id=principal.organization_id, event_id=self.event_id,
+            **{kind: chosen}), toast=None)
 
     @rx.event
     def set_partners_manage(self, value: bool):  # noqa: ANN201
@@ -202,11 +184,6 @@ class EventState(MeetingsState):
         principal = self._organizer()
         if principal is None or not isinstance(value, bool):
             return self._refused()
-        try:
-            with session_scope() as session:
-                events.update_settings(session, organization_id=principal.organization_id,
-                                       event_id=self.event_id, partners_manage_spaces=value)
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return None
+        return self._write(lambda session: events.update_settings(
+            session, organization_id=principal.organization_id, event_id=self.event_id,
+            partners_manage_spaces=value), toast=None)

@@ -351,14 +351,9 @@ class PartnerCalendarState(PartnerBase):
             return self._refused()
         if state not in ("open", "closed"):
             return None
-        try:
-            with session_scope() as session:
-                spaces.set_availability(session, found[1], space_id=int_arg(space_id),
-                                        slot_id=int_arg(slot_id), available=state == "closed")
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return None
+        return self._write(lambda session: spaces.set_availability(
+            session, found[1], space_id=int_arg(space_id), slot_id=int_arg(slot_id),
+            available=state == "closed"), toast=None)
 
     @rx.event
     def open_meeting(self, meeting_id: str):  # noqa: ANN201
@@ -398,11 +393,6 @@ class PartnerCalendarState(PartnerBase):
         found = self._partner()
         if found is None:
             return self._refused()
-        try:
-            with session_scope() as session:
-                spaces.assign_contact_as_partner(session, found[1], space_id=int_arg(space_id),
-                                                 contact_user_id=int_arg(user_id))
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return None
+        return self._write(lambda session: spaces.assign_contact_as_partner(
+            session, found[1], space_id=int_arg(space_id), contact_user_id=int_arg(user_id)),
+            toast=None)

@@ -30,7 +30,7 @@ class PartnersState(MeetingsState):
         if principal is None:
             self.rows = []
             return
-        eid = self._path_event(principal) if not self.event_id else self.event_id
+        eid = self._page_event(principal)
         if eid is None:
             return
         org_id = principal.organization_id
@@ -97,18 +97,10 @@ class PartnersState(MeetingsState):
             self.errors = {"quota": "meetings.number_required"}
             return None
         kind = text_arg(form.get("type"), 64)
-        try:
-            with session_scope() as session:
-                partners.create_partner(
-                    session, organization_id=principal.organization_id, event_id=self.event_id,
-                    name=text_arg(form.get("name")), type=kind if kind in PARTNER_TYPES else "",
-                    quota=quota, now=clock.now())
-        except DomainError as err:
-            self.errors = {err.field or "name": err.code}
-            return None
-        self.errors = {}
-        self._read()
-        return rx.toast.success(self._tr("meetings.saved"))
+        return self._write(lambda session: partners.create_partner(
+            session, organization_id=principal.organization_id, event_id=self.event_id,
+            name=text_arg(form.get("name")), type=kind if kind in PARTNER_TYPES else "",
+            quota=quota, now=clock.now()), errors="errors", field="name")
 
     @rx.event
     def set_quota(self, partner_id: str, value: str):  # noqa: ANN201
@@ -120,14 +112,9 @@ class PartnersState(MeetingsState):
         quota = int_arg(text) if text else None
         if text and quota is None:
             return rx.toast.error(self._tr("meetings.number_required"))
-        try:
-            with session_scope() as session:
-                partners.update_partner(session, organization_id=principal.organization_id,
-                                        partner_id=int_arg(partner_id), quota=quota)
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return rx.toast.success(self._tr("meetings.saved"))
+        return self._write(lambda session: partners.update_partner(
+            session, organization_id=principal.organization_id, partner_id=int_arg(partner_id),
+            quota=quota))
 
     @rx.event
     def add_contact(self, partner_id: str, user_id: str):  # noqa: ANN201
@@ -135,14 +122,9 @@ class PartnersState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
-        try:
-            with session_scope() as session:
-                partners.add_contact(session, organization_id=principal.organization_id,
-                                     partner_id=int_arg(partner_id), user_id=int_arg(user_id))
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return None
+        return self._write(lambda session: partners.add_contact(
+            session, organization_id=principal.organization_id, partner_id=int_arg(partner_id),
+            user_id=int_arg(user_id)), toast=None)
 
     @rx.event
     def add_space(self, form: dict):  # noqa: ANN201
@@ -151,15 +133,10 @@ class PartnersState(MeetingsState):
         if principal is None:
             return self._refused()
         form = form_arg(form)
-        try:
-            with session_scope() as session:
-                spaces.create_space(session, organization_id=principal.organization_id,
-                                    partner_id=int_arg(form.get("partner_id")),
-                                    theme=text_arg(form.get("theme")), now=clock.now())
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return rx.toast.success(self._tr("meetings.saved"))
+        return self._write(lambda session: spaces.create_space(
+            session, organization_id=principal.organization_id,
+            partner_id=int_arg(form.get("partner_id")), theme=text_arg(form.get("theme")),
+            now=clock.now()))
 
     @rx.event
     def bulk_spaces(self):  # noqa: ANN201
@@ -167,15 +144,9 @@ class PartnersState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
-        try:
-            with session_scope() as session:
-                n = spaces.bulk_spaces_per_contact(
-                    session, organization_id=principal.organization_id,
-                    event_id=self.event_id, now=clock.now())
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return rx.toast.success(self._tr("meetings.spaces_added", n=n))
+        return self._write(lambda session: spaces.bulk_spaces_per_contact(
+            session, organization_id=principal.organization_id, event_id=self.event_id,
+            now=clock.now()), toast="meetings.spaces_added", count=True)
 
     @rx.event
     def ask_delete_space(self, space_id: str) -> None:
@@ -195,14 +166,8 @@ class PartnersState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
-        try:
-            with session_scope() as session:
-                spaces.delete_space(session, organization_id=principal.organization_id,
-                                    space_id=space_id)
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return None
+        return self._write(lambda session: spaces.delete_space(
+            session, organization_id=principal.organization_id, space_id=space_id), toast=None)
 
     @rx.event
     def add_product(self, form: dict):  # noqa: ANN201
@@ -212,18 +177,11 @@ class PartnersState(MeetingsState):
             return self._refused()
         form = form_arg(form)
         qty_text = text_arg(form.get("quantity"), 9)
-        try:
-            with session_scope() as session:
-                partners.create_product(
-                    session, organization_id=principal.organization_id, event_id=self.event_id,
-                    name=text_arg(form.get("name")), kind=text_arg(form.get("kind"), 32),
-                    quantity=int_arg(qty_text) if qty_text else None)
-        except DomainError as err:
-            self.product_errors = {err.field or "name": err.code}
-            return None
-        self.product_errors = {}
-        self._read()
-        return rx.toast.success(self._tr("meetings.saved"))
+        return self._write(lambda session: partners.create_product(
+            session, organization_id=principal.organization_id, event_id=self.event_id,
+            name=text_arg(form.get("name")), kind=text_arg(form.get("kind"), 32),
+            quantity=int_arg(qty_text) if qty_text else None),
+            errors="product_errors", field="name")
 
     @rx.event
     def assign_product(self, partner_id: str, product_id: str):  # noqa: ANN201
@@ -233,12 +191,6 @@ class PartnersState(MeetingsState):
             return self._refused()
         if not isinstance(product_id, str) or product_id == NONE:
             return None
-        try:
-            with session_scope() as session:
-                partners.assign_product(session, organization_id=principal.organization_id,
-                                        partner_id=int_arg(partner_id),
-                                        product_id=int_arg(product_id))
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return None
+        return self._write(lambda session: partners.assign_product(
+            session, organization_id=principal.organization_id, partner_id=int_arg(partner_id),
+            product_id=int_arg(product_id)), toast=None)

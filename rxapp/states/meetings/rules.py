@@ -3,7 +3,6 @@
 import reflex as rx
 
 from rxapp.db import session_scope
-from rxapp.services.common.errors import DomainError
 from rxapp.services.meetings import matching
 from rxapp.states.meetings.base import MeetingsState, form_arg, int_arg, text_arg
 
@@ -39,7 +38,7 @@ class RulesState(MeetingsState):
         if principal is None:
             self.rows = []
             return
-        eid = self._path_event(principal) if not self.event_id else self.event_id
+        eid = self._page_event(principal)
         if eid is None:
             return
         with session_scope() as session:
@@ -65,19 +64,12 @@ class RulesState(MeetingsState):
         if principal is None:
             return self._refused()
         form = form_arg(form)
-        try:
-            with session_scope() as session:
-                matching.save_rule(
-                    session, organization_id=principal.organization_id, event_id=self.event_id,
-                    name=text_arg(form.get("name")),
-                    partner_conditions=_condition(form, "p"),
-                    attendee_conditions=_condition(form, "a1") + _condition(form, "a2"))
-        except DomainError as err:
-            self.errors = {"rule": err.code}
-            return None
-        self.errors = {}
-        self._read()
-        return rx.toast.success(self._tr("meetings.saved"))
+        # The form shows one message, whichever condition it is about.
+        return self._write(lambda session: matching.save_rule(
+            session, organization_id=principal.organization_id, event_id=self.event_id,
+            name=text_arg(form.get("name")), partner_conditions=_condition(form, "p"),
+            attendee_conditions=_condition(form, "a1") + _condition(form, "a2")),
+            errors="errors", field="rule", by_field=False)
 
     @rx.event
     def delete_rule(self, rule_id: str):  # noqa: ANN201
@@ -85,14 +77,9 @@ class RulesState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
-        try:
-            with session_scope() as session:
-                matching.delete_rule(session, organization_id=principal.organization_id,
-                                     rule_id=int_arg(rule_id))
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return None
+        return self._write(lambda session: matching.delete_rule(
+            session, organization_id=principal.organization_id, rule_id=int_arg(rule_id)),
+            toast=None)
 
     @rx.event
     def move(self, rule_id: str, up: bool):  # noqa: ANN201
@@ -100,11 +87,6 @@ class RulesState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
-        try:
-            with session_scope() as session:
-                matching.move_rule(session, organization_id=principal.organization_id,
-                                   rule_id=int_arg(rule_id), up=up is True)
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return None
+        return self._write(lambda session: matching.move_rule(
+            session, organization_id=principal.organization_id, rule_id=int_arg(rule_id),
+            up=up is True), toast=None)

@@ -51,7 +51,7 @@ class SlotsState(MeetingsState):
         if principal is None:
             self.days, self.total = [], 0
             return
-        eid = self._path_event(principal) if not self.event_id else self.event_id
+        eid = self._page_event(principal)
         if eid is None:
             return
         with session_scope() as session:
@@ -91,16 +91,10 @@ class SlotsState(MeetingsState):
             self.errors = {"day" if day is None else "start" if start is None else "minutes":
                            "meetings.slot_fields_required"}
             return None
-        try:
-            with session_scope() as session:
-                slots.add_slot(session, organization_id=principal.organization_id,
-                               event_id=self.event_id, day=day, start=start, minutes=minutes)
-        except DomainError as err:
-            self.errors = {err.field or "day": err.code}
-            return None
-        self.errors = {}
-        self._read()
-        return rx.toast.success(self._tr("meetings.slot_added"))
+        return self._write(lambda session: slots.add_slot(
+            session, organization_id=principal.organization_id, event_id=self.event_id,
+            day=day, start=start, minutes=minutes),
+            errors="errors", field="day", toast="meetings.slot_added")
 
     @rx.event
     def start_bulk(self, form: dict):  # noqa: ANN201
@@ -225,12 +219,6 @@ class SlotsState(MeetingsState):
         principal = self._organizer()
         if principal is None:
             return self._refused()
-        try:
-            with session_scope() as session:
-                n = slots.delete_unused_slots(
-                    session, organization_id=principal.organization_id,
-                    event_id=self.event_id)
-        except DomainError as err:
-            return self._error(err)
-        self._read()
-        return rx.toast.success(self._tr("meetings.slots_deleted", n=n))
+        return self._write(lambda session: slots.delete_unused_slots(
+            session, organization_id=principal.organization_id, event_id=self.event_id),
+            toast="meetings.slots_deleted", count=True)

@@ -10,6 +10,7 @@ state keeps one page of report rows, never the file.
 
 import asyncio
 import logging
+from typing import ClassVar
 
 import reflex as rx
 
@@ -17,11 +18,13 @@ from rxapp import clock
 from rxapp.db import session_scope
 from rxapp.models import LANGUAGES, Module
 from rxapp.services import team
+from rxapp.services.accounts.auth import Principal
 from rxapp.services.accounts.org_locale import org_locale
 from rxapp.services.common import upload_store
 from rxapp.services.team.csv_import import FIELDS
 from rxapp.states import import_runner
 from rxapp.states.base import ADMIN
+from rxapp.states.csv_import import CsvMappingMixin
 from rxapp.states.team.base import TeamBaseState
 
 logger = logging.getLogger(__name__)
@@ -35,8 +38,10 @@ MAX_SHOWN = 50
 JOB_KIND = "team"
 
 
-class CsvImportState(TeamBaseState):
+class CsvImportState(CsvMappingMixin, TeamBaseState):
     """Bulk invites from a CSV, checked whole before anything is sent (R-PLUS-10)."""
+
+    import_fields: ClassVar[tuple[str, ...]] = tuple(FIELD_KEYS)
 
     report: list[dict] = []
     ok: bool = False
@@ -52,21 +57,12 @@ class CsvImportState(TeamBaseState):
     checking: bool = False
     done: int = 0
     total: int = 0
-    map_open: bool = False
-    map_columns: list[str] = []
-    mapping: list[str] = []
-    map_preview: list[list[str]] = []
-    _upload_id: str = ""
 
-    @rx.var
-    def map_rows(self) -> list[dict]:
-        """One row per file column for the mapping step."""
-        return [
-            {"index": str(i), "column": name,
-             "field": self.mapping[i] if i < len(self.mapping) else "",
-             "samples": " · ".join(r[i] for r in self.map_preview if i < len(r) and r[i])}
-            for i, name in enumerate(self.map_columns)
-        ]
+    def _import_guard(self, *, upload: bool = False) -> Principal | None:
+        return self._require(*ADMIN, upload=upload)
+
+    def _mapping_changed(self) -> None:
+        self.ok = False  # the file must be checked again with the new mapping
 
     @rx.event
     def load(self) -> None:
@@ -104,21 +100,6 @@ class CsvImportState(TeamBaseState):
         if value in LANGUAGES:
             self.batch_language = value
             self.ok = False
-
-    @rx.event
-    def set_mapping(self, index: str, value: str) -> None:
-        """Choose the field a file column fills (``ignore`` leaves it out)."""
-        try:
-            i = int(index)
-        except (TypeError, ValueError):
-            return
-        value = "" if value == "ignore" else value
-        if not 0 <= i < len(self.mapping) or (value and value not in FIELD_KEYS):
-            return
-        mapping = ["" if value and m == value else m for m in self.mapping]
-        mapping[i] = value
-        self.mapping = mapping
-        self.ok = False
 
     @rx.event
     def cancel_mapping(self) -> None:
