@@ -21,9 +21,13 @@ from rxapp.logs import configure_logging
 from rxapp.pages.registry import add_registered_pages
 from rxapp.scheduler.lifespan import scheduler_lifespan_task
 from rxapp.settings import require_shared_secret
+from rxapp.state_disk import pace_disk_writes
 
 # The app's own log lines appear in the production output.
 configure_logging()
+
+# Reflex's file-backed tab states (one worker, no Redis): written in paced batches.
+pace_disk_writes()
 
 # Several workers or hosts must sign links with one secret: refuse to start otherwise.
 require_shared_secret()

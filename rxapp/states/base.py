@@ -113,6 +113,17 @@ class AppState(rx.State):
         """The ``one`` form of the plural entries of the current language."""
         return plural_one(self.language)
 
+    def __getstate__(self) -> dict:
+        """What Reflex stores of this state (Redis, or the state files): not the catalogue.
+
+        The computed ``t`` and ``t_one`` cache the whole UI catalogue of the tab's
+        language on the instance, and Reflex stores ``vars(self)``: every event then
+        loaded and stored ~50 KB per tab (bench-load, Redis). They are rebuilt from the
+        language on demand (``catalog`` is cached per language), and only a change of
+        language sends them to the browser again.
+        """
+        return {k: v for k, v in super().__getstate__().items() if k not in _REBUILT_ON_DEMAND}
+
     # --- the guard --------------------------------------------------------
 
     def _session_token(self) -> str | None:
@@ -312,3 +323,7 @@ def hard_redirect(url: str):  # noqa: ANN201
 def safe_next(path: str) -> str:
     """Public wrapper of the post-login destination check (used by the login state)."""
     return _safe_next(path)
+
+
+# The instance attributes where Reflex caches the computed catalogue vars.
+_REBUILT_ON_DEMAND = frozenset(AppState.computed_vars[name]._cache_attr for name in ("t", "t_one"))

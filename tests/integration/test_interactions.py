@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from rxapp.models.outbox import MessageState, OutboxMessage
 from rxapp.models.participants import Interaction, InteractionState
 from rxapp.scheduler.kinds import check as check_still_wanted
+from rxapp.scheduler.kinds import send_time_parts
 from rxapp.services.common.errors import DomainError, NotAllowed
 from rxapp.services.interactions import (
     KIND_INVITATION,
@@ -447,8 +448,11 @@ def test_r_plus_7_queued_reminders_say_how_far_the_participant_got(engine, setup
             )
         s.commit()
     with Session(engine) as s:
+        # The worker reads the progress when each reminder goes out (the kind's context).
         reminders = _messages(s, iid, KIND_REMINDER)
-        assert {(m.context["answered"], m.context["total"]) for m in reminders} == {(3, 12)}
+        sent = [send_time_parts(s, m, T0)[0] for m in reminders]
+        assert {(c["answered"], c["total"]) for c in sent} == {(3, 12)}
+        assert all(c["link"].endswith(created.link.rsplit("/", 1)[-1]) for c in sent)
 
 
 def test_r_int_2_list_interactions_newest_first_without_tokens(engine, setup):

@@ -16,6 +16,7 @@ from rxapp.mail.transport import SmtpTransport
 from rxapp.models.common import LANGUAGES
 from rxapp.models.outbox import OutboxMessage
 from rxapp.models.participants import Interaction
+from rxapp.scheduler.kinds import send_time_parts
 from rxapp.scheduler.worker import Worker
 from rxapp.services.common.errors import NotAllowed, NotFound
 from rxapp.services.interactions import (
@@ -108,8 +109,9 @@ def test_r_plus_7_every_kind_renders_in_every_language_with_the_service_contexts
                 .order_by(col(OutboxMessage.due_at))
             ).all()
         }
-        # The link is added at send time by the kind's context hook, as the worker does.
-        reminder_context = {**messages[KIND_REMINDER].context, "link": created.link}
+        # The link and progress are added at send time by the kind's hook, as the worker does.
+        reminder_context = {**messages[KIND_REMINDER].context,
+                            **send_time_parts(s, messages[KIND_REMINDER], T0)[0]}
         invitation_context = {**messages[KIND_INVITATION].context, "link": created.link}
         assert "link" not in messages[KIND_REMINDER].context
         _answer(s, org.id, created.interaction_id, [3])

@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from rxapp.models.participants import Interaction
+from rxapp.models.participants import Interaction, Score
 from rxapp.services.interactions import participants as participant_service
 from rxapp.states.interactions import InviteState, ParticipantsState, ParticipantState
 from rxapp.states.interactions.take import TakeState
@@ -18,6 +18,19 @@ def _person(session, org, email="p@example.com"):
     )
     session.commit()
     return p
+
+
+def _link(session) -> str:
+    """The link token of a fresh interaction (no invitation sent)."""
+    from rxapp.services import interactions
+
+    org = make_org(session)
+    created = interactions.create_interaction(
+        session, organization_id=org.id, participant_id=_person(session, org).id, now=START,
+        auto_invite=False,
+    )
+    session.commit()
+    return created.link.rsplit("/", 1)[-1]
 
 
 def _interactions(session, participant_id):
@@ -110,32 +123,48 @@ def test_r_acc_5_partner_and_missing_module_are_refused(app_db, session, frozen_
     assert state.rows == [] and state.total == 0
 
 
-def test_r_int_8_unknown_link_gets_the_invalid_page(app_db, session, frozen_clock):
+async def test_r_int_8_unknown_link_gets_the_invalid_page(app_db, session, frozen_clock):
     state = make_state(TakeState, path="/i/not-a-real-token")
-    state.load()
+    await state.load()
     assert state.status == "invalid"
-    state.answer(3)
+    await state.answer(3)
     assert state.answers == {}
 
 
-def test_r_int_8_answers_are_saved_and_resume(app_db, session, frozen_clock):
-    from rxapp.services import interactions
-
-    org = make_org(session)
-    person = _person(session, org)
-    created = interactions.create_interaction(
-        session, organization_id=org.id, participant_id=person.id, now=START, auto_invite=False
-    )
-    session.commit()
-    token = created.link.rsplit("/", 1)[-1]
+async def test_r_int_8_answers_are_saved_and_resume(app_db, session, frozen_clock):
+    token = _link(session)
     state = make_state(TakeState, path=f"/i/{token}")
-    state.load()
+    await state.load()
     assert state.status == "welcome"
     state.start()
     for _ in range(5):
-        state.answer(4)
-    state.answer(True)  # not an int answer: ignored
-    state.answer(9)
+        await state.answer(4)
+    await state.answer(True)  # not an int answer: ignored
+    await state.answer(9)
     reopened = make_state(TakeState, path=f"/i/{token}")
-    reopened.load()
+    await reopened.load()
     assert reopened.status == "question" and reopened.index == 5 and reopened.answered == 5
+
+
+async def test_r_int_9_finish_through_the_page_then_the_link_is_done(app_db, session,
+                                                                       frozen_clock):
+    token = _link(session)
+    state = make_state(TakeState, path=f"/i/{token}")
+    await state.load()
+    state.start()
+    await state.finish()  # nothing answered yet: refused, the page stays on its question
+    assert state.status == "question"
+    for _ in range(state.total):
+        await state.answer(5)
+    assert state.status == "review" and state.answered == state.total
+    await state.finish()
+    assert state.status == "done"
+    late = make_state(TakeState, path=f"/i/{token}")
+    await late.load()
+    assert late.status == "done"
+    # A tab still open on the last question: its answer is refused, the page says done.
+    state.status, state.index = "question", 0
+    await state.answer(1)
+    assert state.status == "done"
+    session.expire_all()
+    assert {s.value for s in session.exec(select(Score)).all()} == {5.0}

@@ -5,11 +5,10 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from rxapp.models.outbox import MessageState, StatusKind
+from rxapp.models.outbox import StatusKind
 from rxapp.models.participants import (
     Answer,
     InteractionState,
-    Question,
     Score,
 )
 from rxapp.services.common.errors import DomainError
@@ -18,7 +17,7 @@ from rxapp.services.common.outbox import (
     schedule_message,
 )
 from rxapp.services.common.status_log import record_status
-from rxapp.services.common.tenancy import is_row_id
+from rxapp.services.interactions.answer_writes import save_answer
 from rxapp.services.interactions.base import (
     ENTITY,
     KIND_INVITATION,
@@ -32,7 +31,7 @@ from rxapp.services.interactions.base import (
     get_interaction,
 )
 from rxapp.services.interactions.questionnaires import questions_of
-from rxapp.services.interactions.reminders import _message_context, _reminder_messages
+from rxapp.services.interactions.reminders import _message_context
 
 logger = logging.getLogger(__name__)
 
@@ -56,49 +55,14 @@ def record_answer(
             interaction is completed or deleted.
 
     """
-    interaction = get_interaction(
-        session, organization_id=organization_id, interaction_id=interaction_id
-    )
-    _require_unfinished(interaction)
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise DomainError("answer.value_invalid", field="value")
-    question = session.get(Question, question_id) if is_row_id(question_id) else None
-    if question is None or question.questionnaire_id != interaction.questionnaire_id:
+    if not save_answer(session, question_id=question_id, value=value, now=now,
+                       interaction_id=interaction_id, organization_id=organization_id):
+        interaction = get_interaction(
+            session, organization_id=organization_id, interaction_id=interaction_id
+        )
+        _require_unfinished(interaction)
         raise DomainError("answer.question_unknown", field="question_id")
-    answer = session.exec(
-        select(Answer).where(
-            Answer.interaction_id == interaction.id, Answer.question_id == question_id
-        )
-    ).first()
-    if answer is None:
-        answer = Answer(
-            interaction_id=interaction.id or 0,
-            question_id=question_id,
-            value=value,
-            answered_at=now,
-        )
-    else:
-        answer.value = value
-        answer.answered_at = now
-    session.add(answer)
-    if interaction.state == InteractionState.INVITED.value:
-        interaction.state = InteractionState.IN_PROGRESS.value
-        session.add(interaction)
-    session.flush()
-    done = _progress_of(session, interaction)
-    _update_reminder_progress(session, interaction.id or 0, done)
-    return done
-
-
-def _update_reminder_progress(session: Session, interaction_id: int, done: Progress) -> None:
-    """Keep queued reminders saying how far the participant got (R-PLUS-7)."""
-    for message in _reminder_messages(session, interaction_id):
-        if message.state != MessageState.SCHEDULED.value:
-            continue
-        # A new dict, so the JSON column is seen as changed.
-        message.context = {**message.context, "answered": done.answered, "total": done.total}
-        session.add(message)
-    session.flush()
+    return progress(session, organization_id=organization_id, interaction_id=interaction_id)
 
 
 def answers_of(session: Session, *, organization_id: int, interaction_id: int) -> dict[int, int]:
@@ -116,8 +80,6 @@ def progress(session: Session, *, organization_id: int, interaction_id: int) -> 
         session, organization_id=organization_id, interaction_id=interaction_id
     )
     return _progress_of(session, interaction)
-
-
 
 
 def complete_interaction(
@@ -166,8 +128,8 @@ def complete_interaction(
         event=StatusKind.COMPLETED,
         now=now,
     )
-    org = _organization(session, organization_id)
-    if interaction.send_report and org.reports_included:
+    # The organization is read only when a report was asked for (one query less per finish).
+    if interaction.send_report and _organization(session, organization_id).reports_included:
         participant = _participant(session, organization_id, interaction.participant_id)
         schedule_message(
             session,
@@ -194,5 +156,3 @@ def scores_of(session: Session, *, organization_id: int, interaction_id: int) ->
         select(Score.dimension, Score.value).where(Score.interaction_id == interaction_id)
     ).all()
     return dict(rows)
-
-

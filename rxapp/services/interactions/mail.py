@@ -2,6 +2,7 @@
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -10,7 +11,7 @@ from rxapp.models.participants import (
     Interaction,
     InteractionState,
 )
-from rxapp.services.interactions.base import link_of
+from rxapp.services.interactions.base import _progress_of, link_of
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +52,16 @@ def link_context(session: Session, message: OutboxMessage, now: datetime) -> dic
     """
     interaction = session.get(Interaction, message.entity_id) if message.entity_id else None
     return {"link": link_of(interaction)} if interaction is not None else {}
+
+
+def reminder_context(session: Session, message: OutboxMessage, now: datetime) -> dict[str, Any]:
+    """A reminder's link and how far the participant got, both read at send time (R-PLUS-7).
+
+    The progress is counted when the reminder goes out, so answering never has to
+    rewrite the queued reminders.
+    """
+    interaction = session.get(Interaction, message.entity_id) if message.entity_id else None
+    if interaction is None:
+        return {}
+    done = _progress_of(session, interaction)
+    return {"link": link_of(interaction), "answered": done.answered, "total": done.total}

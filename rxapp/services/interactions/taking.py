@@ -3,14 +3,22 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from rxapp.models import Organization
 from rxapp.models.outbox import StatusEvent, StatusKind
-from rxapp.models.participants import Interaction, InteractionState, Participant, Questionnaire
+from rxapp.models.participants import (
+    Answer,
+    Interaction,
+    InteractionState,
+    Participant,
+    Questionnaire,
+)
 from rxapp.services import interactions
-from rxapp.services.common.errors import NotFound
+from rxapp.services.common.errors import DomainError, NotFound
 from rxapp.services.common.status_log import record_status
+from rxapp.services.interactions import answer_writes
+from rxapp.services.interactions.base import hash_token
 from rxapp.services.interactions.questionnaires import questions_of
 
 
@@ -52,14 +60,22 @@ def open_by_token(session: Session, *, token: str, now: datetime) -> TakingView 
 
     The first opening is logged as ``opened`` in the interaction's status log.
     """
-    interaction = interactions.find_interaction_by_token(session, token=token)
-    if interaction is None:
+    # Four queries in all (this opens every invitee's page): the interaction with its
+    # person, organization and questionnaire; the opened mark; questions; answers.
+    if not token:
         return None
-    participant = session.get(Participant, interaction.participant_id)
-    org = session.get(Organization, interaction.organization_id)
-    questionnaire = session.get(Questionnaire, interaction.questionnaire_id)
-    if participant is None or org is None or questionnaire is None:
+    row = session.exec(
+        select(Interaction, Participant, Organization, Questionnaire)
+        .join(Participant, (col(Participant.id) == col(Interaction.participant_id))
+              & (col(Participant.organization_id) == col(Interaction.organization_id)))
+        .join(Organization, col(Organization.id) == col(Interaction.organization_id))
+        .join(Questionnaire, col(Questionnaire.id) == col(Interaction.questionnaire_id))
+        .where(col(Interaction.token_hash) == hash_token(token),
+               col(Interaction.state) != InteractionState.DELETED.value)
+    ).first()
+    if row is None:
         return None
+    interaction, participant, org, questionnaire = row
     already_opened = session.exec(
         select(StatusEvent.id).where(
             StatusEvent.organization_id == interaction.organization_id,
@@ -82,9 +98,9 @@ def open_by_token(session: Session, *, token: str, now: datetime) -> TakingView 
         QuestionView(id=q.id or 0, position=q.position, text=_pick(q.texts, lang))
         for q in questions_of(session, questionnaire_id=questionnaire.id or 0)
     ]
-    done = interactions.progress(
-        session, organization_id=interaction.organization_id, interaction_id=interaction.id or 0
-    )
+    answers = dict(session.exec(
+        select(Answer.question_id, Answer.value).where(Answer.interaction_id == interaction.id)
+    ).all())
     scale = (questionnaire.dimensions.get("scale") or {}).get(lang) or (
         questionnaire.dimensions.get("scale") or {}
     ).get("en", [])
@@ -97,11 +113,8 @@ def open_by_token(session: Session, *, token: str, now: datetime) -> TakingView 
         title=_pick(questionnaire.titles, lang),
         scale=list(scale),
         questions=questions,
-        answers=interactions.answers_of(
-            session, organization_id=interaction.organization_id,
-            interaction_id=interaction.id or 0,
-        ),
-        next_position=done.next_position,
+        answers=answers,
+        next_position=next((q.position for q in questions if q.id not in answers), None),
         completed=interaction.state == InteractionState.COMPLETED.value,
         report_available=bool(org.reports_included),
         report_emailed=bool(org.reports_included and interaction.send_report),
@@ -117,17 +130,23 @@ def _live(session: Session, token: str) -> Interaction:
 
 def answer_by_token(
     session: Session, *, token: str, question_id: int, value: int, now: datetime
-) -> interactions.Progress:
-    """Save one answer given through the link; the token is the only credential."""
+) -> None:
+    """Save one answer given through the link; the token is the only credential.
+
+    Raises:
+        NotFound: ``take.link_invalid`` (unknown or deleted link).
+        DomainError: ``answer.value_invalid``, ``answer.question_unknown`` or
+            ``interaction.already_completed``.
+    """
+    if token and answer_writes.save_answer(
+        session, question_id=question_id, value=value, now=now, token_hash=hash_token(token)
+    ):
+        return
+    # Nothing written: say why (the rare path, so it may take a few more queries).
     interaction = _live(session, token)
-    return interactions.record_answer(
-        session,
-        organization_id=interaction.organization_id,
-        interaction_id=interaction.id or 0,
-        question_id=question_id,
-        value=value,
-        now=now,
-    )
+    if interaction.state == InteractionState.COMPLETED.value:
+        raise DomainError("interaction.already_completed")
+    raise DomainError("answer.question_unknown", field="question_id")
 
 
 def finish_by_token(session: Session, *, token: str, now: datetime) -> dict[str, float]:
