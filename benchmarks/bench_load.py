@@ -194,6 +194,8 @@ class Invitee:
         self.root, self.take = names
         self.origin = f"http://127.0.0.1:{port}"
         self.latencies: list[float] = []
+        # The same latencies by event (hydrate, load, start, answer, finish).
+        self.by_kind: dict[str, list[float]] = {}
         self.errors = 0
         self.status = ""
         self.hydrating = False
@@ -229,6 +231,7 @@ class Invitee:
         try:
             done = await asyncio.wait_for(self.waiter, EVENT_TIMEOUT_S)
             self.latencies.append(done - started)
+            self.by_kind.setdefault(name.rsplit(".", 1)[-1], []).append(done - started)
         except TimeoutError:
             self.errors += 1
             if os.environ.get("BENCH_DEBUG"):
@@ -310,7 +313,47 @@ async def _drive(port: int, tokens: list[str], think: float, ramp: float,
     stop.set()
     await sampler
     latencies = [x for inv in invitees for x in inv.latencies]
+    by_kind: dict[str, list[float]] = {}
+    for inv in invitees:
+        for kind, values in inv.by_kind.items():
+            by_kind.setdefault(kind, []).extend(values)
+    parts = []
+    for kind, values in by_kind.items():
+        ordered = sorted(values)
+        parts.append(f"{kind} {ordered[int(0.95 * (len(ordered) - 1))] * 1000:.0f}")
+    print("  p95 by event (ms): " + ", ".join(parts), flush=True)
     return latencies, sum(inv.errors for inv in invitees), peak["rss"]
+
+
+def _cpu_seconds(pid: int, *, children: bool = True) -> float:
+    """User+system CPU seconds of a process, with its children unless told otherwise."""
+    total = 0.0
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)] if children else [root]
+    except psutil.NoSuchProcess:
+        return 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def _postgres_cpu() -> dict[int, float]:
+    """CPU seconds of each PostgreSQL server process on this machine, by pid."""
+    seen = {}
+    for p in psutil.process_iter(["name", "cpu_times"]):
+        if (p.info["name"] or "").startswith("postgres") and p.info["cpu_times"]:
+            seen[p.pid] = p.info["cpu_times"].user + p.info["cpu_times"].system
+    return seen
+
+
+def _postgres_cpu_since(before: dict[int, float]) -> float:
+    # Connections come and go: count what each process now alive used since then.
+    return sum(now - before.get(pid, 0.0) for pid, now in _postgres_cpu().items())
 
 
 def _redis_used() -> int:
@@ -336,8 +379,17 @@ def phase(db: str, sessions: int, workers: int, redis_url: str | None, think: fl
             base_rss = tree_rss(proc.pid)
             redis_before = _redis_used() if redis_url else 0
             started = time.perf_counter()
+            # Where the 2 cores went: the backend, this process's clients, PostgreSQL.
+            # (This process's own CPU only: the backend is its child.)
+            backend_cpu, clients_cpu = (_cpu_seconds(proc.pid),
+                                        _cpu_seconds(os.getpid(), children=False))
+            postgres_before = _postgres_cpu()
             latencies, errors, peak = asyncio.run(_drive(port, tokens, think, ramp, proc.pid))
             took = time.perf_counter() - started
+            cpu = [100 * x / took for x in (
+                _cpu_seconds(proc.pid) - backend_cpu,
+                _cpu_seconds(os.getpid(), children=False) - clients_cpu,
+                _postgres_cpu_since(postgres_before))]
             redis_growth = max(0, _redis_used() - redis_before) if redis_url else 0
         saved = answers_saved(url)
         missing = max(0, sessions * QUESTIONS - saved)
@@ -347,6 +399,8 @@ def phase(db: str, sessions: int, workers: int, redis_url: str | None, think: fl
         per_session = (max(0, peak - base_rss) + redis_growth) / max(1, sessions)
         print(f"  {len(ms)} events in {took:.0f} s ({len(ms) / took:.0f}/s): "
               f"p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, p99 {q[98]:.0f} ms, max {ms[-1]:.0f} ms")
+        print(f"  cpu (% of one core): backend {cpu[0]:.0f}, clients {cpu[1]:.0f}, "
+              f"postgresql {cpu[2]:.0f}", flush=True)
         redis_text = f", Redis +{redis_growth / 2**20:.1f} MB" if redis_url else ""
         print(f"  errors {errors} (answers missing: {missing}); memory per session "
               f"{per_session / 1024:.0f} KB (backend RSS {base_rss / 2**20:.0f} -> "

@@ -7,18 +7,16 @@ of 5 spaces × 60 slots), on SQLite and on PostgreSQL when one answers, and prin
 medians.
 """
 
-import os
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
+from benchmarks.harness import on_each_database, timings_ms
 from rxapp import db
 from rxapp.models import Organization, Role, User
 from rxapp.models.meetings import (
@@ -32,8 +30,6 @@ from rxapp.models.meetings import (
 )
 from rxapp.services.meetings import attendees, matching, requests
 from rxapp.services.meetings.access import partner_scope
-from rxapp.settings import get_settings
-from tests.dbs import postgres_url
 from tests.states import make_state, signed_in_token
 
 ATTENDEES, PARTNERS, RULES, SLOTS, SPACES = 20_000, 500, 8, 60, 5
@@ -135,20 +131,9 @@ def _fill(url: str) -> tuple[int, int]:
     return org_id, user_id
 
 
-def _median(fn, runs: int) -> float:  # noqa: ANN001
-    timings = []
-    for i in range(runs):
-        t0 = time.perf_counter()
-        fn(i)
-        timings.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(timings)
-
-
 def _measure(label: str, url: str) -> None:
     from rxapp.states.meetings.partner import PartnerCalendarState, PartnerListState
 
-    os.environ["DATABASE_URL"] = url
-    get_settings.cache_clear()
     t0 = time.perf_counter()
     _org_id, user_id = _fill(url)
     fill_s = time.perf_counter() - t0
@@ -169,8 +154,8 @@ def _measure(label: str, url: str) -> None:
         listing.filters = [{}, {"country": "FR"}, {"has_account": "yes"}][i % 3]
         listing.search(QUERIES[i % len(QUERIES)])
 
-    list_ms = _median(one_list, 36)
-    cal_ms = _median(lambda _i: calendar.load(), 20)
+    list_ms = statistics.median(timings_ms(one_list, 36))
+    cal_ms = statistics.median(timings_ms(lambda _i: calendar.load(), 20))
     print(f"{label}: {ATTENDEES:,} attendees, {PARTNERS} partners, {RULES} rules, {SLOTS} slots "
           f"(filled in {fill_s:.1f} s; the partner sees {total:,})")
     print(f"{label}: partner list median: {list_ms:.1f} ms (goal < 50 ms)")
@@ -179,24 +164,7 @@ def _measure(label: str, url: str) -> None:
 
 def main() -> None:
     """Run on SQLite, then on PostgreSQL if a server answers."""
-    with tempfile.TemporaryDirectory() as tmp:
-        _measure("SQLite", f"sqlite:///{tmp}/bench.db")
-    admin_url = postgres_url()
-    if admin_url is None:
-        print("PostgreSQL: skipped (no server on 127.0.0.1:5432, TEST_DATABASE_URL not set)")
-        return
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"beckon_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        _measure("PostgreSQL", url)
-    finally:
-        db.get_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    on_each_database(_measure)
 
 
 if __name__ == "__main__":

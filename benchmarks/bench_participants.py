@@ -5,24 +5,20 @@ as the browser's search box calls it, on SQLite and on PostgreSQL when one answe
 Prints the median and p95 per database; the goal is a median under 100 ms.
 """
 
-import os
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import create_engine, insert, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, text
 from sqlmodel import Session
 
+from benchmarks.harness import on_each_database, timings_ms
 from rxapp import db
 from rxapp.models import Organization, Role, User
 from rxapp.models.participants import Participant
 from rxapp.services.accounts.passwords import hash_password
-from rxapp.settings import get_settings
-from tests.dbs import postgres_url
 from tests.states import make_state, signed_in_token
 
 ROWS = 100_000
@@ -98,8 +94,6 @@ def _fill(url: str) -> tuple[int, int]:
 def _measure(label: str, url: str) -> None:
     from rxapp.states.interactions import ParticipantsState
 
-    os.environ["DATABASE_URL"] = url
-    get_settings.cache_clear()
     started = time.perf_counter()
     _org_id, user_id = _fill(url)
     fill_s = time.perf_counter() - started
@@ -110,13 +104,9 @@ def _measure(label: str, url: str) -> None:
     # A refused guard would answer instantly with nothing: make sure real rows came back.
     assert state.total > 1000 and len(state.rows) == 25, (state.total, len(state.rows))
     dub_matches = state.total
-    timings: list[float] = []
-    for _ in range(5):
-        for query in QUERIES:
-            t0 = time.perf_counter()
-            state.search(query)
-            timings.append((time.perf_counter() - t0) * 1000)
-    timings.sort()
+    # Five rounds of every query, in order.
+    timings = sorted(timings_ms(lambda i: state.search(QUERIES[i % len(QUERIES)]),
+                                5 * len(QUERIES)))
     p95 = timings[int(len(timings) * 0.95) - 1]
     print(
         f"{label:10} {ROWS:,} participants (filled in {fill_s:.1f} s; 'Dub' matches "
@@ -128,24 +118,7 @@ def _measure(label: str, url: str) -> None:
 
 def main() -> None:
     """Run on SQLite, then on PostgreSQL if a server answers."""
-    with tempfile.TemporaryDirectory() as tmp:
-        _measure("SQLite", f"sqlite:///{tmp}/bench.db")
-    admin_url = postgres_url()
-    if admin_url is None:
-        print("PostgreSQL: skipped (no server on 127.0.0.1:5432, TEST_DATABASE_URL not set)")
-        return
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"beckon_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        _measure("PostgreSQL", url)
-    finally:
-        db.get_engine(url).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    on_each_database(_measure)
 
 
 if __name__ == "__main__":

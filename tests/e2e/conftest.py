@@ -12,6 +12,7 @@ suite is skipped with the reason when Redis or PostgreSQL does not answer.
 """
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from rxapp import db
 from tests.smtp_server import SmtpServer
@@ -159,11 +160,21 @@ def live_app(
             os.killpg(proc.pid, signal.SIGKILL)
 
 
+def _started_workers(app: LiveApp) -> set[str]:
+    """Process ids of the app workers whose startup ran (their scheduler started)."""
+    log = app.log_path.read_text(errors="replace")
+    return set(re.findall(r"\[(\d+)\] rxapp\.scheduler\.worker: scheduler worker started", log))
+
+
 def _wait_until_up(app: LiveApp, proc: subprocess.Popen, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"app exited with {proc.returncode}:\n{app.log_tail()}")
+        if app.scale and len(_started_workers(app)) < SCALE_WORKERS:
+            # One worker answering is not enough: a socket may land on one still loading.
+            time.sleep(1)
+            continue
         try:
             for path in ("/api/health", "/login"):
                 with urllib.request.urlopen(app.url + path, timeout=2) as resp:  # noqa: S310
@@ -173,6 +184,11 @@ def _wait_until_up(app: LiveApp, proc: subprocess.Popen, timeout: float) -> None
         except OSError:
             time.sleep(1)
     raise RuntimeError(f"app did not start in {timeout}s:\n{app.log_tail()}")
+
+
+# Assertions wait as long as actions do (the contexts' 15 s): a page's first events on a
+# cold worker of a loaded 2-core CI machine can take longer than Playwright's 5 s.
+expect.set_options(timeout=15000)
 
 
 @pytest.fixture(scope="module")

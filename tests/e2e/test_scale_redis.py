@@ -58,6 +58,6 @@ def test_background_import_with_progress_and_no_stuck_reload(page: Page, live_ap
         re.compile("^2 participants imported"), timeout=30000)
     # The app's own log lines reach the production output, from several workers.
     log = live_app.log_path.read_text(errors="replace")
-    finished = re.findall(r"\[(\d+)\] rxapp\.\S+: participant import finished", log)
+    finished = re.findall(r"\[(\d+)\] rxapp\.\S+: participants? import finished", log)
     assert len(finished) >= 2, live_app.log_tail()
     assert SCALE_WORKERS == 3
