@@ -61,7 +61,7 @@ worker: setup
 	$(PY) -m rxapp.scheduler
 
 test: setup chromium spamassassin .tools/node_modules/axe-core/axe.min.js
-	$(PY) -m pytest tests/unit tests/integration -q -p no:cacheprovider
+	$(PY) -m pytest tests/unit tests/integration -q -p no:cacheprovider --timeout 240
 	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
 	$(MAKE) e2e-redis
 

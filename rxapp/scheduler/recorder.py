@@ -71,22 +71,32 @@ class Recorder:
         if len(self._flushes) < self.max_flushes:
             flush = asyncio.create_task(self._flush())
             self._flushes.add(flush)
-            flush.add_done_callback(self._flushes.discard)
         return await future
 
     async def _flush(self) -> None:
-        while self._pending:
-            group, self._pending = self._pending, []
-            try:
-                results = await self._write([(m, o) for m, o, _f in group])
-            except Exception as exc:
-                for _m, _o, future in group:
+        group: list[tuple[OutboxMessage, SendResult, asyncio.Future]] = []
+        try:
+            while self._pending:
+                group, self._pending = self._pending, []
+                try:
+                    results = await self._write([(m, o) for m, o, _f in group])
+                except Exception as exc:
+                    for _m, _o, future in group:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
+                for (_m, _o, future), result in zip(group, results, strict=True):
                     if not future.done():
-                        future.set_exception(exc)
-                continue
-            for (_m, _o, future), result in zip(group, results, strict=True):
+                        future.set_result(result)
+        finally:
+            # Free the slot in the same step as the last look at the queue. A done
+            # callback would run a step later, and a record queued in between saw every
+            # slot taken, started no flush and waited forever (a run_once that hung).
+            self._flushes.discard(asyncio.current_task())  # type: ignore[arg-type]
+            # Cancelled mid-write (the worker is stopping): its records must not wait on.
+            for _m, _o, future in group:
                 if not future.done():
-                    future.set_result(result)
+                    future.cancel()
 
     async def _write(self, items: list[tuple[OutboxMessage, SendResult]]) -> list[BatchResult]:
         """Mark a group: clean deliveries by the fast path when there is one.
