@@ -16,10 +16,19 @@ class NotSent(Exception):
     """The caller's ``before_data`` step failed: the envelope was reset, nothing was sent."""
 
 
+def data_form(message: bytes) -> bytes:
+    """A flattened message as the DATA command sends it: CRLF line ends, leading dots doubled.
+
+    Done where the message is rendered (a worker thread or a render process), so the
+    event loop that holds the SMTP conversations only writes bytes.
+    """
+    return PERIOD_REGEX.sub(b"..", normalize_message_line_endings(message))
+
+
 async def data_held_before_final_dot(
-    client: aiosmtplib.SMTP, data: bytes, before_data: Callable[[], Awaitable[None]]
+    client: aiosmtplib.SMTP, body: bytes, before_data: Callable[[], Awaitable[None]] | None
 ) -> aiosmtplib.SMTPResponse:
-    """DATA, the message, then ``before_data``, and only then the final dot.
+    """DATA, the message (in :func:`data_form`), then ``before_data``, then the final dot.
 
     A server accepts a message at the final dot, so everything before it can overlap
     the caller's wait (the previous message's commit) without a second message being
@@ -31,7 +40,6 @@ async def data_held_before_final_dot(
     protocol = client.protocol
     if protocol is None:
         raise aiosmtplib.SMTPServerDisconnected("Connection lost")
-    body = PERIOD_REGEX.sub(b"..", normalize_message_line_endings(data))
     async with protocol._command_lock:  # noqa: SLF001
         protocol._response_pending = True  # noqa: SLF001
         protocol.write(b"DATA\r\n")
@@ -40,11 +48,12 @@ async def data_held_before_final_dot(
             raise aiosmtplib.SMTPDataError(start.code, start.message)
         protocol._response_pending = True  # noqa: SLF001
         protocol.write(body)
-        try:
-            await before_data()
-        except Exception as exc:
-            client.close()
-            raise NotSent(f"{type(exc).__name__}: {exc}") from exc
+        if before_data is not None:
+            try:
+                await before_data()
+            except Exception as exc:
+                client.close()
+                raise NotSent(f"{type(exc).__name__}: {exc}") from exc
         protocol.write(b".\r\n")
         response = await protocol.read_response(timeout=client.timeout)
     if response.code != SMTPStatus.completed:
@@ -56,10 +65,13 @@ async def send_in_steps(
     client: aiosmtplib.SMTP,
     sender: str,
     recipients: list[str],
-    data: bytes,
+    body: bytes,
     before_data: Callable[[], Awaitable[None]] | None,
 ) -> tuple[dict[str, aiosmtplib.SMTPResponse], str]:
-    """``sendmail`` that holds the final dot until ``before_data`` is done (see ``send``)."""
+    """``sendmail`` that holds the final dot until ``before_data`` is done (see ``send``).
+
+    ``body`` is already in :func:`data_form`.
+    """
     if client.is_ehlo_or_helo_needed:
         await client.ehlo()
     try:
@@ -72,10 +84,7 @@ async def send_in_steps(
                 refused.append(exc)
         if len(refused) == len(recipients):
             raise aiosmtplib.SMTPRecipientsRefused(refused)
-        if before_data is None:
-            response = await client.data(data)
-        else:
-            response = await data_held_before_final_dot(client, data, before_data)
+        response = await data_held_before_final_dot(client, body, before_data)
     except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused):
         # Reset the envelope, as sendmail does, so the connection can be reused.
         with contextlib.suppress(ConnectionError, aiosmtplib.SMTPResponseException):

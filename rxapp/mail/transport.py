@@ -33,7 +33,7 @@ from rxapp.mail.outcomes import (
     classify_exception,
     classify_partial,
 )
-from rxapp.mail.smtp_steps import NotSent, send_in_steps
+from rxapp.mail.smtp_steps import NotSent, data_form, send_in_steps
 from rxapp.models.mailbox_files import MailboxAttachment
 from rxapp.models.outbox import MailboxMessage, OutboxMessage
 from rxapp.settings import Settings
@@ -89,8 +89,9 @@ class PreparedEmail:
     Attributes:
         email: The email itself (the mailbox transport stores its parts); None when it
             was rendered in another process, which sends back only the wire form.
-        wire: ``(sender, recipients, bytes)`` as SMTP sends it, or None for emails that
-            only aiosmtplib's own flattening handles.
+        wire: ``(sender, recipients, bytes)`` as SMTP sends it (the bytes in the DATA
+            command's form: CRLF line ends, leading dots doubled), or None for emails
+            that only aiosmtplib's own flattening handles.
 
     """
 
@@ -135,7 +136,7 @@ def _wire_form(
     BytesGenerator(buffer, policy=email.policy).flatten(email)
     # The From header is the same for every email of a sender: parse it once.
     sender = _address_of(str(email["From"]))
-    return sender, recipients or _recipients_of(email), buffer.getvalue()
+    return sender, recipients or _recipients_of(email), data_form(buffer.getvalue())
 
 
 def header_text(value: object) -> str:
@@ -147,7 +148,7 @@ def header_text(value: object) -> str:
 
 def _flatten(email: EmailMessage, recipients: list[str]) -> tuple[str, list[str], bytes]:
     sender = parseaddr(str(email["Sender"] or email["From"]))[1]
-    return sender, recipients, email.as_bytes(policy=email.policy.clone(linesep="\r\n"))
+    return sender, recipients, data_form(email.as_bytes(policy=email.policy.clone(linesep="\r\n")))
 
 
 class _PooledConnection:

@@ -280,3 +280,31 @@ async def test_r_msg_2_rendered_in_a_child_process_arrives_the_same(
             s, organization_id=org.id, entity_type="interaction", entity_id=msg.entity_id
         )
     assert [r.event for r in log] == ["scheduled", "sent"]
+
+
+async def test_r_msg_2_leading_dots_and_bare_line_ends_arrive_as_written(smtp, smtp_settings):
+    # The wire form is made ready for DATA where it is rendered (dots doubled, CRLF);
+    # the server must get back exactly the text, with and without a held final dot.
+    from email import policy
+    from email.message import Message
+
+    from rxapp.mail.transport import prepare_email
+
+    text = ".starts with a dot\n..two dots\nplain\n.\nlast line"
+    transport = SmtpTransport(smtp_settings)
+
+    async def nothing_to_wait_for() -> None:
+        return None
+
+    for before_data in (None, nothing_to_wait_for):
+        email = Message(policy=policy.compat32)
+        email["From"], email["To"], email["Subject"] = "a@b.example", "c@d.example", "dots"
+        email.set_payload(text)
+        prepared = prepare_email(email, ["c@d.example"])  # type: ignore[arg-type]
+        assert prepared.wire is not None
+        result = await transport.send(prepared, before_data=before_data)
+        assert result.accepted
+    await transport.aclose()
+    assert len(smtp.handler.received) == 2
+    for received in smtp.handler.received:
+        assert received.get_payload().replace("\r\n", "\n").rstrip("\n") == text
