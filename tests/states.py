@@ -4,13 +4,19 @@ A client can send any event with any arguments; these helpers let tests do the
 same without a socket, with or without a signed-in session.
 """
 
+import asyncio
+import io
 from datetime import datetime
+from typing import Any
 
 from reflex.istate.data import RouterData
 from sqlmodel import Session
+from starlette.datastructures import Headers
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from rxapp import routes
 from rxapp.api.browser import browser_key
+from rxapp.api.upload import upload_in_flight
 from rxapp.services.accounts import auth
 
 # The hash of the browser id cookie the test "browser" signed in with.
@@ -55,3 +61,32 @@ def make_state(
         {"headers": headers, "pathname": path, "asPath": path, "ip": ip, "token": client_token}
     )
     return state
+
+
+def csv_file(data: bytes, filename: str = "p.csv") -> StarletteUpload:
+    """An uploaded CSV file, as the upload endpoint hands it to a state."""
+    return StarletteUpload(io.BytesIO(data), filename=filename,
+                           headers=Headers({"content-type": "text/csv"}))
+
+
+async def receive_csv(state: Any, data: bytes) -> Any:  # noqa: ANN401 - what the handler returns
+    """Upload ``data`` to a page's CSV box the way the upload endpoint does (its cookie)."""
+    cookie = f"{routes.SESSION_COOKIE}={state._session_token()}"
+    with upload_in_flight(state.router.session.client_token, cookie):
+        return await state.receive_csv([csv_file(data)])
+
+
+def run_import(state: Any) -> Any:  # noqa: ANN401 - the background handler's coroutine
+    """The page's ``run_import`` background handler, called directly (await it)."""
+    return type(state).event_handlers["run_import"].fn(state)
+
+
+async def start_import(state: Any, data: bytes) -> "asyncio.Task[Any]":
+    """Upload ``data``, start the import and return its task once rows are coming in."""
+    assert await receive_csv(state, data) is type(state).run_import
+    task = asyncio.create_task(run_import(state))
+    for _ in range(200):
+        await asyncio.sleep(0.02)
+        if state.import_done:
+            break
+    return task

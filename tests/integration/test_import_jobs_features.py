@@ -7,19 +7,14 @@ import while the user's first one runs (in this tab, another tab or another work
 refused with a message and writes nothing.
 """
 
-import asyncio
-import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from sqlmodel import func, select
-from starlette.datastructures import Headers
-from starlette.datastructures import UploadFile as StarletteUpload
 
 from rxapp import routes
-from rxapp.api.upload import upload_in_flight
 from rxapp.models import ImportJob, Organization, Purchase
 from rxapp.models.meetings import Attendee
 from rxapp.services.meetings import attendee_import
@@ -31,7 +26,7 @@ from rxapp.states.reviews.purchase_import import PurchaseImportState
 from tests.conftest import START
 from tests.factories import make_user
 from tests.meeting_factories import make_world
-from tests.states import make_state, signed_in_token
+from tests.states import make_state, receive_csv, run_import, signed_in_token, start_import
 
 
 @dataclass
@@ -94,21 +89,6 @@ def _page(f: Feature, client_token: str = "tab-token-1"):
     return state
 
 
-def _file(data: bytes) -> StarletteUpload:
-    return StarletteUpload(io.BytesIO(data), filename="x.csv",
-                           headers=Headers({"content-type": "text/csv"}))
-
-
-async def _receive(state, data: bytes):
-    cookie = f"{routes.SESSION_COOKIE}={state._session_token()}"
-    with upload_in_flight(state.router.session.client_token, cookie):
-        return await state.receive_csv([_file(data)])
-
-
-def _run(state):
-    return type(state).event_handlers["run_import"].fn(state)
-
-
 def _jobs(session, kind: str) -> list[ImportJob]:
     session.expire_all()
     return list(session.exec(select(ImportJob).where(ImportJob.kind == kind)
@@ -137,12 +117,7 @@ async def test_an_import_opens_a_job_row_and_closes_it(feature, session, monkeyp
     monkeypatch.setattr(import_runner, "PUBLISH_EVERY_S", 0.02)
     _slow(monkeypatch, f, 0.01)
     state = _page(f)
-    assert await _receive(state, f.rows(100, "a")) is f.state_cls.run_import
-    task = asyncio.create_task(_run(state))
-    for _ in range(200):
-        await asyncio.sleep(0.02)
-        if state.import_done:
-            break
+    task = await start_import(state, f.rows(100, "a"))
     # While it runs, the database says so: the user's job of this kind, running.
     (job,) = _jobs(session, f.kind)
     assert job.status == "running" and job.user_id == f.user_id
@@ -155,8 +130,8 @@ async def test_an_import_opens_a_job_row_and_closes_it(feature, session, monkeyp
     # A failing import closes its job as failed and leaves nothing stuck.
     monkeypatch.setattr(*f.service, lambda *a, **kw: (_ for _ in ()).throw(
         RuntimeError("database gone")))
-    assert await _receive(state, f.rows(2, "b")) is f.state_cls.run_import
-    await _run(state)
+    assert await receive_csv(state, f.rows(2, "b")) is f.state_cls.run_import
+    await run_import(state)
     assert state.import_result == "error.unexpected" and not state.importing
     assert [j.status for j in _jobs(session, f.kind)] == ["done", "failed"]
     assert f.count() == 100
@@ -171,8 +146,8 @@ async def test_a_stale_importing_flag_is_cleared_by_load(feature, session):
         state.import_result = "import.ok"
         state.load()
         assert not state.importing and state.import_result == ""
-        assert await _receive(state, f.rows(1, prefix)) is f.state_cls.run_import
-        await _run(state)
+        assert await receive_csv(state, f.rows(1, prefix)) is f.state_cls.run_import
+        await run_import(state)
         assert state.import_result == "import.ok"
     # A job another worker runs (fresh heartbeat) shows on load, with its progress.
     job_id = import_runner.open_job(organization_id=f.org_id, user_id=f.user_id, kind=f.kind)
@@ -186,26 +161,21 @@ async def test_a_second_import_while_one_runs_is_refused(feature, session, monke
     monkeypatch.setattr(import_runner, "PUBLISH_EVERY_S", 0.02)
     _slow(monkeypatch, f, 0.02)
     first, second = _page(f), _page(f, client_token="tab-token-2")
-    assert await _receive(first, f.rows(100, "a")) is f.state_cls.run_import
-    running = asyncio.create_task(_run(first))
-    for _ in range(200):
-        await asyncio.sleep(0.02)
-        if first.import_done:
-            break
+    running = await start_import(first, f.rows(100, "a"))
     assert first.importing
     # The other tab (its state knows nothing of the first import) is refused.
-    assert await _receive(second, f.rows(2, "b")) is f.state_cls.run_import
-    await _run(second)
+    assert await receive_csv(second, f.rows(2, "b")) is f.state_cls.run_import
+    await run_import(second)
     assert second.import_result == "import.already_running" and not second.importing
     assert second.import_message and "import." not in second.import_message
     # The same tab cannot start another one either.
-    assert await _receive(first, f.rows(2, "c")) is None
+    assert await receive_csv(first, f.rows(2, "c")) is None
     await running
     assert first.import_result == "import.ok" and f.count() == 100
     assert [j.status for j in _jobs(session, f.kind)] == ["done"]
     # Once it is done, the refused file goes in.
-    assert await _receive(second, f.rows(2, "b")) is f.state_cls.run_import
-    await _run(second)
+    assert await receive_csv(second, f.rows(2, "b")) is f.state_cls.run_import
+    await run_import(second)
     assert second.import_result == "import.ok" and f.count() == 102
 
 
@@ -214,8 +184,8 @@ async def test_another_kinds_job_does_not_block(feature, session):
     import_runner.open_job(organization_id=f.org_id, user_id=f.user_id, kind="participants")
     state = _page(f)
     assert not state.importing
-    assert await _receive(state, f.rows(1)) is f.state_cls.run_import
-    await _run(state)
+    assert await receive_csv(state, f.rows(1)) is f.state_cls.run_import
+    await run_import(state)
     assert state.import_result == "import.ok" and f.count() == 1
 
 

@@ -7,24 +7,20 @@ reload and blocks a second one; a job whose heartbeat stopped does not block any
 
 import asyncio
 import gc
-import io
 import time
 from datetime import timedelta
 
 import pytest
 from sqlmodel import func, select
-from starlette.datastructures import Headers
-from starlette.datastructures import UploadFile as StarletteUpload
 
 from rxapp import routes
-from rxapp.api.upload import upload_in_flight
 from rxapp.models import ImportJob, Participant
 from rxapp.services.interactions import participants as participant_service
 from rxapp.states import import_runner
 from rxapp.states.interactions.participant_import import JOB_KIND, ParticipantImportState
 from tests.conftest import START
 from tests.factories import make_org, make_user
-from tests.states import make_state, signed_in_token
+from tests.states import make_state, receive_csv, run_import, signed_in_token, start_import
 
 HEADER = b"first_name,last_name,email,language\n"
 
@@ -37,23 +33,8 @@ def world(app_db, session, frozen_clock):
             "token": signed_in_token(session, admin.id, START)}
 
 
-def _file(data: bytes) -> StarletteUpload:
-    return StarletteUpload(io.BytesIO(data), filename="p.csv",
-                           headers=Headers({"content-type": "text/csv"}))
-
-
 def _rows(n: int, prefix: str = "p") -> bytes:
     return HEADER + b"".join(f"Ann,Lee,{prefix}{i}@example.com,en\n".encode() for i in range(n))
-
-
-async def _receive(state, data: bytes):
-    cookie = f"{routes.SESSION_COOKIE}={state._session_token()}"
-    with upload_in_flight(state.router.session.client_token, cookie):
-        return await state.receive_csv([_file(data)])
-
-
-def _run(state):
-    return type(state).event_handlers["run_import"].fn(state)
 
 
 def _count(session, org_id):
@@ -92,12 +73,7 @@ async def test_cancelled_import_writes_nothing_and_never_sticks(world, monkeypat
     monkeypatch.setattr(import_runner, "PUBLISH_EVERY_S", 0.02)
     _slow(monkeypatch, 0.05)
     state = _page(world)
-    assert await _receive(state, _rows(200)) is ParticipantImportState.run_import
-    task = asyncio.create_task(_run(state))
-    for _ in range(200):
-        await asyncio.sleep(0.02)
-        if state.import_done:
-            break
+    task = await start_import(state, _rows(200))
     assert state.importing and 0 < state.import_done < 200
     unhandled: list[dict] = []
     asyncio.get_running_loop().set_exception_handler(lambda _loop, ctx: unhandled.append(ctx))
@@ -116,8 +92,8 @@ async def test_cancelled_import_writes_nothing_and_never_sticks(world, monkeypat
         page.load()
         assert not page.importing
     monkeypatch.undo()
-    assert await _receive(state, _rows(3, "q")) is ParticipantImportState.run_import
-    await _run(state)
+    assert await receive_csv(state, _rows(3, "q")) is ParticipantImportState.run_import
+    await run_import(state)
     assert state.import_result == "import.ok" and _count(session, org_id) == 3
 
 
@@ -135,16 +111,16 @@ async def test_an_import_running_elsewhere_shows_on_reload_and_blocks_a_second(w
     page = _page(world)
     page.load()
     assert page.importing and (page.import_done, page.import_total) == (40, 100)
-    assert await _receive(other_tab, _rows(2)) is ParticipantImportState.run_import
-    await _run(other_tab)
+    assert await receive_csv(other_tab, _rows(2)) is ParticipantImportState.run_import
+    await run_import(other_tab)
     assert other_tab.import_result == "import.already_running"
     assert _count(session, org_id) == 0
     # That worker died: after a minute without a heartbeat the job no longer blocks.
     world["clock"].advance(timedelta(minutes=2))
     other_tab.load()
     assert not other_tab.importing
-    assert await _receive(other_tab, _rows(2)) is ParticipantImportState.run_import
-    await _run(other_tab)
+    assert await receive_csv(other_tab, _rows(2)) is ParticipantImportState.run_import
+    await run_import(other_tab)
     assert other_tab.import_result == "import.ok" and _count(session, org_id) == 2
     assert [j.status for j in _jobs(session)] == ["failed", "done"]
 
@@ -159,13 +135,13 @@ async def test_a_5000_row_import_keeps_the_state_small(world):
 
     session, org_id = world["session"], world["alpha"].id
     page = _page(world)
-    assert await _receive(page, _rows(5000)) is ParticipantImportState.run_import
-    await _run(page)
+    assert await receive_csv(page, _rows(5000)) is ParticipantImportState.run_import
+    await run_import(page)
     assert page.import_result == "import.ok" and _count(session, org_id) == 5000
     assert _size(page) < 20_000, _size(page)
     # The same file again: 5,000 rows refused (already there), the report stays a page.
-    assert await _receive(page, _rows(5000)) is ParticipantImportState.run_import
-    await _run(page)
+    assert await receive_csv(page, _rows(5000)) is ParticipantImportState.run_import
+    await run_import(page)
     assert page.import_result == "import.rejected" and page.more_errors > 0
     assert _size(page) < 20_000, _size(page)
     # The team import: 5,000 rows, every one with a problem (an unknown role).

@@ -5,12 +5,8 @@ message and change nothing; the attendee CSV upload authorizes from the upload r
 and handles files sent as anything.
 """
 
-import io
-
 import pytest
 from sqlmodel import func, select
-from starlette.datastructures import Headers
-from starlette.datastructures import UploadFile as StarletteUpload
 
 from rxapp.api.upload import upload_in_flight
 from rxapp.models import Organization
@@ -24,7 +20,7 @@ from rxapp.states.meetings.slots import SlotsState
 from tests.conftest import START
 from tests.factories import make_user
 from tests.meeting_factories import make_world
-from tests.states import make_state, signed_in_token
+from tests.states import csv_file, make_state, signed_in_token
 
 JUNK = [None, True, -1, 10**20, "x\x00y", ["name", "x"], "A" * 50_000]
 HEADER = b"first_name,last_name,email\n"
@@ -122,11 +118,6 @@ def test_form_handlers_put_refusals_under_their_field_and_clear_them_on_success(
     assert rules.errors == {} and "R" in {r["name"] for r in rules.rows}
 
 
-def _file(data: bytes) -> StarletteUpload:
-    return StarletteUpload(io.BytesIO(data), filename="a.csv",
-                           headers=Headers({"content-type": "text/csv"}))
-
-
 async def _upload(state, files, token):
     from rxapp import routes
 
@@ -140,8 +131,8 @@ async def _upload(state, files, token):
 @pytest.mark.parametrize(
     ("files", "result"),
     [("files", "import.no_file"), ({"name": "a.csv"}, "import.no_file"),
-     ([], "import.no_file"), (None, "import.no_file"), ([_file(b"")], "import.empty"),
-     ([_file(b"  \n")], "import.empty")],
+     ([], "import.no_file"), (None, "import.no_file"), ([csv_file(b"")], "import.empty"),
+     ([csv_file(b"  \n")], "import.empty")],
     ids=["string", "dict", "none-list", "none", "empty", "blank"],
 )
 async def test_attendee_upload_edge_cases_get_a_message(session, world, files, result):
@@ -152,7 +143,7 @@ async def test_attendee_upload_edge_cases_get_a_message(session, world, files, r
     assert state.import_result == result
     assert _counts(session, w.event.id) == before
     # A good file still imports afterwards.
-    await _upload(state, [_file(HEADER + b"Ann,Lee,ann.lee@example.com\n")], w.token)
+    await _upload(state, [csv_file(HEADER + b"Ann,Lee,ann.lee@example.com\n")], w.token)
     assert state.import_result == "import.ok", state.import_errors
     assert _counts(session, w.event.id)[0] == before[0] + 1
 
@@ -162,6 +153,6 @@ async def test_attendee_upload_refuses_a_socket_call(session, world):
     w = world
     state = _state(w, AttendeesState, "/attendees")
     before = _counts(session, w.event.id)
-    await state.receive_csv([_file(HEADER + b"Ann,Lee,ann.lee@example.com\n")])
+    await state.receive_csv([csv_file(HEADER + b"Ann,Lee,ann.lee@example.com\n")])
     assert state._upload_id == ""
     assert _counts(session, w.event.id) == before

@@ -2,12 +2,8 @@
 (issue 11 point 1 on the shared pipeline): only the uploader's own upload request starts
 an import, the mapping step, progress and report, nothing stuck after a failure."""
 
-import io
-
 import pytest
 from sqlmodel import func, select
-from starlette.datastructures import Headers
-from starlette.datastructures import UploadFile as StarletteUpload
 
 from rxapp import routes
 from rxapp.api.upload import upload_in_flight
@@ -17,7 +13,7 @@ from rxapp.states.reviews.purchase_import import PurchaseImportState
 from rxapp.states.reviews.purchases import PurchasesState
 from tests.conftest import START
 from tests.factories import make_org, make_user
-from tests.states import make_state, signed_in_token
+from tests.states import csv_file, make_state, receive_csv, run_import, signed_in_token
 
 GOOD = "email;name;order_reference;purchased_at\nann@example.com;Ann;S-1;2026-03-01\n"
 
@@ -35,21 +31,10 @@ def world(app_db, session, frozen_clock):
             "other": signed_in_token(session, other.id, START)}
 
 
-def _file(data: bytes) -> StarletteUpload:
-    return StarletteUpload(io.BytesIO(data), filename="p.csv",
-                           headers=Headers({"content-type": "text/csv"}))
-
-
-async def _run(state):
-    return await type(state).event_handlers["run_import"].fn(state)
-
-
 async def _upload(state, data: bytes):
-    cookie = f"{routes.SESSION_COOKIE}={state._session_token()}"
-    with upload_in_flight(state.router.session.client_token, cookie):
-        result = await state.receive_csv([_file(data)])
+    result = await receive_csv(state, data)
     if result is PurchaseImportState.run_import:
-        return await _run(state)
+        return await run_import(state)
     return result
 
 
@@ -81,7 +66,7 @@ async def test_upload_imports_and_reports_with_the_list_reloaded(world):
 async def test_socket_call_or_agent_cannot_start_an_import(world):
     # Over the websocket, without an upload request in flight: refused.
     state = _state(world, "admin")
-    await state.receive_csv([_file(GOOD.encode())])
+    await state.receive_csv([csv_file(GOOD.encode())])
     assert state._upload_id == ""
     # An agent's upload is refused too.
     agent = _state(world, "agent")
@@ -94,12 +79,12 @@ async def test_another_users_socket_cannot_run_a_kept_upload(world):
     owner = _state(world, "admin")
     cookie = f"{routes.SESSION_COOKIE}={owner._session_token()}"
     with upload_in_flight(owner.router.session.client_token, cookie):
-        await owner.receive_csv([_file(GOOD.encode())])
+        await owner.receive_csv([csv_file(GOOD.encode())])
     thief = _state(world, "other")
     thief._upload_id, thief._upload_user_id = owner._upload_id, owner._upload_user_id
-    await _run(thief)
+    await run_import(thief)
     assert thief.import_result == "" and _purchases(world) == 0
-    await _run(owner)
+    await run_import(owner)
     assert owner.import_result == "import.ok" and _purchases(world) == 1
 
 
@@ -113,10 +98,10 @@ async def test_mapping_step_then_import_with_the_chosen_columns(world):
     state.set_mapping("1", "order_reference")
     state.set_mapping("2", "password_hash")  # not a field: ignored
     assert state.apply_mapping() is PurchaseImportState.run_import
-    await _run(state)
+    await run_import(state)
     assert state.map_open and state.map_missing  # the moment is still missing
     state.set_mapping("2", "purchased_at")
-    await _run(state)
+    await run_import(state)
     assert state.import_result == "import.ok" and not state.map_open
     assert _purchases(world) == 1
 

@@ -2,12 +2,8 @@
 and uploads call them: probing other organizations' accounts (13.5), upload edge cases and
 the paste limit (13.11)."""
 
-import io
-
 import pytest
 from sqlmodel import func, select
-from starlette.datastructures import Headers
-from starlette.datastructures import UploadFile as StarletteUpload
 
 from rxapp import routes
 from rxapp.api.upload import upload_in_flight
@@ -18,7 +14,7 @@ from rxapp.states.interactions.participant_import import ParticipantImportState
 from rxapp.states.team import CsvImportState, InvitationsState, JoinState
 from tests.conftest import START
 from tests.factories import make_org, make_user
-from tests.states import make_state, signed_in_token
+from tests.states import csv_file, make_state, signed_in_token
 from tests.unit.test_team_states import _token_of
 
 
@@ -67,11 +63,6 @@ async def test_13_5_join_with_an_existing_account_says_so_to_its_owner(world):
 # --- 13.11: uploads and pastes at the edges -------------------------------------------
 
 
-def _file(data: bytes) -> StarletteUpload:
-    return StarletteUpload(io.BytesIO(data), filename="p.csv",
-                           headers=Headers({"content-type": "text/csv"}))
-
-
 async def _upload(state, files):
     cookie = f"{routes.SESSION_COOKIE}={state._session_token()}"
     with upload_in_flight(state.router.session.client_token, cookie):
@@ -111,12 +102,12 @@ async def test_13_11_upload_edge_cases_get_a_message_and_change_nothing(
     session = world["session"]
     state = make_state(ParticipantImportState, token=world["token"], path=routes.PARTICIPANTS)
     # Bytes are a file's content; anything else is sent as the `files` argument itself.
-    await _upload(state, [_file(files)] if isinstance(files, bytes) else files)
+    await _upload(state, [csv_file(files)] if isinstance(files, bytes) else files)
     assert state.import_result == result
     assert [e["code"] for e in state.import_errors][:1] == ([error] if error else [])
     assert _participants(session, world["alpha"].id) == 0
     # A good file still imports: the edge cases did not leave the state stuck.
-    await _upload(state, [_file(HEADER + b"Ann,Lee,ann@example.com,en\n")])
+    await _upload(state, [csv_file(HEADER + b"Ann,Lee,ann@example.com,en\n")])
     assert state.import_result == "import.ok"
     assert _participants(session, world["alpha"].id) == 1
 
@@ -124,7 +115,7 @@ async def test_13_11_upload_edge_cases_get_a_message_and_change_nothing(
 async def test_13_1_upload_handler_refuses_a_socket_call(world):
     # Called over the websocket (no upload request in flight), the handler refuses.
     state = make_state(ParticipantImportState, token=world["token"], path=routes.PARTICIPANTS)
-    await state.receive_csv([_file(HEADER + b"Ann,Lee,ann@example.com,en\n")])
+    await state.receive_csv([csv_file(HEADER + b"Ann,Lee,ann@example.com,en\n")])
     assert state._upload_id == ""
     assert _participants(world["session"], world["alpha"].id) == 0
 
