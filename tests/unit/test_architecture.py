@@ -68,3 +68,19 @@ def test_every_feature_registers_its_own_pages():
     app_source = (APP / "rxapp.py").read_text()
     assert "add_page(" not in app_source
     assert len(app_source.splitlines()) < 60
+
+
+def test_no_page_state_shadows_a_var_of_app_state():
+    # A page state's own `language` (a form field) once hid AppState's UI language, so
+    # that page translated into the form's value. Reflex allows the shadowing silently.
+    import rxapp.rxapp  # noqa: F401  (imports every page, so every state exists)
+    from rxapp.states.base import AppState
+
+    shared = set(AppState.base_vars) | set(AppState.computed_vars)
+    todo, clashes = list(AppState.__subclasses__()), []
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        own = (set(cls.base_vars) | set(cls.computed_vars)) & shared
+        clashes += [f"{cls.__name__}.{name}" for name in sorted(own)]
+    assert clashes == []

@@ -9,7 +9,7 @@ import inspect
 import pytest
 from sqlmodel import select
 
-from rxapp.models import ApiKey, Purchase, ReviewSettings
+from rxapp.models import ApiKey, Customer, Purchase, ReviewSettings
 from rxapp.services.reviews.api_keys import create_api_key
 from rxapp.states.reviews import (
     PurchaseImportState,
@@ -166,3 +166,23 @@ def test_purchase_history_only_for_own_organization(world):
     other.open_log(pid)
     other.open_log({"id": pid})
     assert other.log_rows == [] and other.log_reference == ""
+
+
+def test_purchases_page_speaks_the_ui_language_and_the_form_sets_the_customers(world):
+    # The customer-language field once shadowed the UI language (`language`): a German
+    # page listed English states and dates, and a crafted value changed both.
+    s = _state(PurchasesState, world, "organizer", path="/reviews/purchases")
+    s.lang = "de"
+    s.load()
+    s.set_field("email", "eva@example.com")
+    s.set_field("order_reference", "F-2")
+    s.set_field("customer_language", "sv")
+    s.set_field("language", "xx")  # not a form field: ignored
+    s.submit()
+    assert s.error_field == "", s.error_text
+    assert s.language == "de"
+    (customer,) = world["session"].exec(select(Customer)).all()
+    assert customer.language == "sv"
+    (row,) = s.rows
+    assert row["states"] == "geplant"
+    assert "März" in row["when"]  # the frozen clock's March, in German

@@ -20,7 +20,7 @@ def email_page() -> rx.Component:
                 rx.select.trigger(aria_label=tr("meetings.field.language")),
                 rx.select.content(*[rx.select.item(tr(f"lang.{c}"), value=c)
                                     for c in LANGUAGES]),
-                value=s.language, on_change=s.pick_language,
+                value=s.template_language, on_change=s.pick_language,
             ),
             rx.badge(rx.cond(s.custom, tr("meetings.template_custom"),
                              tr("meetings.template_default"))),

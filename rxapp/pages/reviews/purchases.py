@@ -44,9 +44,9 @@ def _form() -> rx.Component:
                 _input("order_reference", tr("reviews.pur.reference"), S.order_reference),
                 select_field(
                     label=tr("reviews.pur.language"),
-                    value=S.language,
+                    value=S.customer_language,
                     options=[(code, tr(f"lang.{code}")) for code in LANGUAGES],
-                    on_change=lambda v: S.set_field("language", v),
+                    on_change=lambda v: S.set_field("customer_language", v),
                     field_id="field-language",
                 ),
                 _input("day", tr("reviews.pur.day"), S.day, type="date"),

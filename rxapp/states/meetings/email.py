@@ -13,7 +13,9 @@ from rxapp.states.meetings.base import MeetingsState, text_arg
 class EmailTemplateState(MeetingsState):
     """Subject and body of one language, their preview with sample data, save and test."""
 
-    language: str = "en"
+    # Not `language`: that name is the UI language of every page (AppState), which the
+    # editor's own messages are in.
+    template_language: str = "en"
     subject: str = ""
     body: str = ""
     custom: bool = False
@@ -25,7 +27,7 @@ class EmailTemplateState(MeetingsState):
     def _preview(self) -> None:
         try:
             self.preview_subject, self.preview_body = templates.render_text(
-                self.subject, self.body, templates.sample_values(self.language))
+                self.subject, self.body, templates.sample_values(self.template_language))
             self.error = ""
         except DomainError as err:
             self.error = err.code
@@ -38,7 +40,7 @@ class EmailTemplateState(MeetingsState):
         if eid is None:
             return
         with session_scope() as session:
-            t = templates.get_template(session, event_id=eid, language=self.language)
+            t = templates.get_template(session, event_id=eid, language=self.template_language)
         self.subject, self.body, self.custom = t.subject, t.body, t.custom
         self._preview()
 
@@ -46,14 +48,14 @@ class EmailTemplateState(MeetingsState):
     def load(self) -> None:
         """Open the editor on the organizer's language."""
         self.event_id = 0
-        self.language = self.lang if self.lang in LANGUAGES else "en"
+        self.template_language = self.lang if self.lang in LANGUAGES else "en"
         self._read()
 
     @rx.event
     def pick_language(self, value: str) -> None:
         """Edit another language's template."""
         if value in LANGUAGES:
-            self.language = value
+            self.template_language = value
             self._read()
 
     @rx.event
@@ -77,7 +79,7 @@ class EmailTemplateState(MeetingsState):
         try:
             with session_scope() as session:
                 templates.save_template(session, organization_id=principal.organization_id,
-                                        event_id=self.event_id, language=self.language,
+                                        event_id=self.event_id, language=self.template_language,
                                         subject=self.subject, body=self.body)
         except DomainError as err:
             self.error = err.code
@@ -93,7 +95,7 @@ class EmailTemplateState(MeetingsState):
             return self._refused()
         return self._write(lambda session: templates.reset_template(
             session, organization_id=principal.organization_id, event_id=self.event_id,
-            language=self.language), toast=None)
+            language=self.template_language), toast=None)
 
     @rx.event
     def send_test(self):  # noqa: ANN201
@@ -105,7 +107,7 @@ class EmailTemplateState(MeetingsState):
             with session_scope() as session:
                 mail.schedule_template_test(
                     session, organization_id=principal.organization_id, event_id=self.event_id,
-                    language=self.language, subject=self.subject, body=self.body,
+                    language=self.template_language, subject=self.subject, body=self.body,
                     recipient=principal.email, recipient_name=principal.full_name,
                     now=clock.now())
         except DomainError as err:

@@ -16,7 +16,8 @@ from rxapp.services.reviews.purchases import PurchaseInput, record_purchases
 from rxapp.states.base import STAFF, AppState
 
 logger = logging.getLogger(__name__)
-_FIELDS = ("email", "name", "language", "timezone", "order_reference", "day", "time", "products")
+_FIELDS = ("email", "name", "customer_language", "timezone", "order_reference", "day", "time",
+           "products")
 
 
 def _when(moment: datetime | None, language: str) -> str:
@@ -45,7 +46,9 @@ class PurchasesState(AppState):
 
     email: str = ""
     name: str = ""
-    language: str = "en"
+    # Not `language`: that name is the UI language (AppState); the list, its dates and
+    # messages are in the UI language, the customer's emails in this one.
+    customer_language: str = "en"
     timezone: str = ""
     order_reference: str = ""
     day: str = ""
@@ -66,7 +69,7 @@ class PurchasesState(AppState):
             rows, self.total = list_purchases(
                 session, organization_id=organization_id, search=self.search, page=self.page
             )
-        lang = self.language
+        lang = self.language  # the UI language
         self.rows = [
             {
                 "id": str(r.id),
@@ -145,7 +148,7 @@ class PurchasesState(AppState):
             order_reference=self.order_reference,
             occurred_at=occurred,
             name=self.name,
-            language=self.language,
+            language=self.customer_language,
             timezone=self.timezone.strip(),
             products=_products(self.products),
         )
