@@ -5,9 +5,11 @@ final dot until the previous message's result is committed (the duplicate bound)
 """
 
 import contextlib
+import functools
 from collections.abc import Awaitable, Callable
 
 import aiosmtplib
+from aiosmtplib.email import quote_address
 from aiosmtplib.protocol import PERIOD_REGEX, normalize_message_line_endings
 from aiosmtplib.typing import SMTPStatus
 
@@ -75,7 +77,11 @@ async def send_in_steps(
     if client.is_ehlo_or_helo_needed:
         await client.ehlo()
     try:
-        await client.mail(sender)
+        # As ``client.mail(sender)``, with the sender quoted once per process instead of
+        # parsed again for every message (it is the same address every time).
+        reply = await client.execute_command(b"MAIL", _mail_from(sender))
+        if reply.code != SMTPStatus.completed:
+            raise aiosmtplib.SMTPSenderRefused(reply.code, reply.message, sender)
         refused: list[aiosmtplib.SMTPRecipientRefused] = []
         for address in recipients:
             try:
@@ -92,3 +98,9 @@ async def send_in_steps(
         raise
     errors = {e.recipient: aiosmtplib.SMTPResponse(e.code, e.message) for e in refused}
     return errors, response.message
+
+
+@functools.lru_cache(maxsize=64)
+def _mail_from(sender: str) -> bytes:
+    """The MAIL command's argument for ``sender``, as ``aiosmtplib.SMTP.mail`` writes it."""
+    return b"FROM:" + quote_address(sender).encode("ascii")

@@ -107,9 +107,17 @@ def render_in_child(
         parsed tree (pickling it back would cost the parent what the child saved).
 
     """
+    from sqlalchemy.orm import configure_mappers
+
     from rxapp.db import get_engine
 
-    items = [RenderItem(OutboxMessage(**values), name, reply) for values, name, reply in rows]
+    # The rows come from our own claim (validated there): model_construct, as the claim
+    # itself does, is a tenth of __init__'s cost, which was an eighth of this process's.
+    configure_mappers()
+    items = [
+        RenderItem(OutboxMessage.model_construct(**values), name, reply)
+        for values, name, reply in rows
+    ]
     rendered = render_items(get_engine(database_url), items, now, sender)
     return [
         (PreparedEmail(None, email.wire) if email is not None and email.wire else email, error)
