@@ -7,6 +7,7 @@ from pathlib import Path
 import reflex as rx
 
 from rxapp.api.origin import configured_origin_texts
+from rxapp.log_storms import thin_out_lock_warnings
 from rxapp.settings import PROJECT_ROOT, get_settings
 
 settings = get_settings()
@@ -35,6 +36,9 @@ class _NoNodeUpgradeAdvice(logging.Filter):
 
 
 logging.getLogger("reflex.utils.js_runtimes").addFilter(_NoNodeUpgradeAdvice())
+# Reflex's "lock held too long" warning: once a minute per process, with a count, so an
+# overload does not also pay for printing one warning per event (rxapp/log_storms.py).
+thin_out_lock_warnings()
 
 
 # Radix colors the app uses (color_scheme=..., accent and gray). The stylesheet carries
