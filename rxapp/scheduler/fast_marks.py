@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 class AsyncPgMarks:
-    """A few async connections that mark clean deliveries sent.
+    """Async connections that mark clean deliveries sent (one per mark in flight).
 
     Args:
         engine: The worker's PostgreSQL engine (its URL; the connections are our own).
@@ -32,7 +32,7 @@ class AsyncPgMarks:
 
     """
 
-    def __init__(self, engine: Engine, *, connections: int = 2) -> None:
+    def __init__(self, engine: Engine, *, connections: int = 1) -> None:
         url = engine.url.set(drivername="postgresql")
         self._conninfo = url.render_as_string(hide_password=False)
         self._idle: list[psycopg.AsyncConnection] = []

@@ -28,6 +28,7 @@ from rxapp.mail.render import render_message
 from rxapp.mail.transport import PreparedEmail, prepare_email
 from rxapp.models.outbox import OutboxMessage
 from rxapp.scheduler import kinds
+from rxapp.scheduler.claims import detached_messages
 
 logger = logging.getLogger(__name__)
 
@@ -107,16 +108,12 @@ def render_in_child(
         parsed tree (pickling it back would cost the parent what the child saved).
 
     """
-    from sqlalchemy.orm import configure_mappers
-
     from rxapp.db import get_engine
 
-    # The rows come from our own claim (validated there): model_construct, as the claim
-    # itself does, is a tenth of __init__'s cost, which was an eighth of this process's.
-    configure_mappers()
+    messages = detached_messages([values for values, _name, _reply in rows])
     items = [
-        RenderItem(OutboxMessage.model_construct(**values), name, reply)
-        for values, name, reply in rows
+        RenderItem(message, name, reply)
+        for message, (_values, name, reply) in zip(messages, rows, strict=True)
     ]
     rendered = render_items(get_engine(database_url), items, now, sender)
     return [

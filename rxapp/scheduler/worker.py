@@ -164,7 +164,7 @@ class Worker:
         # envelope (three round trips) anyway, and a second slot only split the groups,
         # 20 % more transactions for the same messages, on a machine the database, the
         # render process and the SMTP loop already share.
-        self._fast_marks = None if sqlite else AsyncPgMarks(engine, connections=1)
+        self._fast_marks = None if sqlite else AsyncPgMarks(engine)
         self._recorder = Recorder(
             engine=engine,
             in_db=self._in_marks_db,
